@@ -17,7 +17,7 @@ import (
 type opKind uint8
 
 // readsStream reports whether k reads with read, which skips the recv(2)
-// while mayRead says it would fail: opRead, opReadFull, opReadPooled.
+// while mayReadAt says it would fail: opRead, opReadFull, opReadPooled.
 func (k opKind) readsStream() bool { return k <= opReadPooled }
 
 const (
@@ -156,8 +156,40 @@ func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
 	if len(buf) > maxOpLen {
 		buf = buf[:maxOpLen] // a read may be short; see ioFuture for the rest
 	}
-	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf)), 0
+	var n uint32
+	if k == opReadPooled && f.kind == opReadPooled {
+		n = f.n // the drained mark carries over to the next ReadPooled
+	}
+	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf)), n
 	return f
+}
+
+// The drained mark of a ReadPooled. A short read drains a stream, so the
+// next read would fail with EAGAIN until the next edge; a Read clears the
+// Readable bit at once (netFD.read), with an atomic compare-and-swap on the
+// readiness word. A ReadPooled leaves the bit and records instead, in n
+// (which its result does not use), 1 + the tick of the snapshot taken
+// before the read: while the word's tick is still that one and Readable is
+// its only reading bit, the socket is known drained (mayReadAt), and the
+// next ReadPooled's wait clears the bit in the compare-and-swap that
+// records its task (rt.Registration.ClearAndPollReady). Any other reader of
+// the readiness sees the bit a little longer, which costs it at most a
+// recv(2) that fails with EAGAIN. 0: no mark.
+
+// drained reports whether ev is the snapshot a ReadPooled left its drained
+// mark for, with no new readiness since.
+func (f *ioFuture) drained(ev rt.ReadyEvent) bool {
+	return f.kind == opReadPooled && f.n == ev.Tick+1 && ev.Ready&rt.DirRead.Mask() == rt.Readable && !ev.Shutdown
+}
+
+// mayReadAt reports whether a read can find data at snapshot ev: false
+// while the reading readiness is clear — an EAGAIN or a drained stream
+// cleared it and no event came since — or while ev is the snapshot the last
+// ReadPooled found the stream drained at, so that the recv(2) that would
+// fail is not made. With edge-triggered epoll every arrival of data is a new
+// event, so data is never left unnoticed.
+func (f *ioFuture) mayReadAt(ev rt.ReadyEvent) bool {
+	return (ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown) && !f.drained(ev)
 }
 
 // concurrentOpMisuse is the panic of start on a busy direction.
@@ -261,8 +293,8 @@ func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
 		ev := fd.reg.Readiness()
 		var err error
 		switch {
-		case f.kind != opWrite && ev.Ready&rt.DirRead.Mask() == 0 && !ev.Shutdown:
-			err = unix.EAGAIN // see mayRead: the recv(2) would fail
+		case f.kind != opWrite && !f.mayReadAt(ev):
+			err = unix.EAGAIN // see mayReadAt: the recv(2) would fail
 		case fd.closed():
 			err = errClosing
 		default:
@@ -277,10 +309,11 @@ func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
 		if ev.Shutdown {
 			return f.finish(fd, nil, rt.ErrDeregistered)
 		}
-		// Clear only this direction's bits (as PollIO does), then wait.
+		// Clear only this direction's bits (as PollIO does) and wait: for
+		// a connection's read loop, the one compare-and-swap that arms
+		// the task again also clears what the last read drained.
 		ev.Ready &= f.dir.Mask()
-		fd.reg.ClearReadiness(ev)
-		if _, ready := fd.reg.PollReady(cx, f.dir); !ready {
+		if _, ready := fd.reg.ClearAndPollReady(cx, f.dir, ev); !ready {
 			return false, nil
 		}
 	}
@@ -325,8 +358,8 @@ func (f *ioFuture) cancel() {
 // descriptor (rt.CloseAfterPolls): the syscall then needs no reference,
 // only a look at the closed mark, made after the poll began.
 func (f *ioFuture) attempt(fd *netFD, fenced bool) error {
-	if !f.try && f.kind.readsStream() && !fd.mayRead() {
-		// Bound to fail without a syscall (see mayRead), so without the
+	if !f.try && f.kind.readsStream() && !f.mayReadAt(fd.reg.Readiness()) {
+		// Bound to fail without a syscall (see mayReadAt), so without the
 		// reference either: this is how every wait for data starts (an
 		// echo's read after its write), and the reference is two atomic
 		// read-modify-writes. A closed socket gets here too until Close
@@ -398,10 +431,11 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 			f.n += uint32(n)
 		}
 	case opReadPooled:
-		// attempt saw mayRead (or f.try), so a buffer is borrowed only for
+		// attempt saw mayReadAt (or f.try), so a buffer is borrowed only for
 		// a read that may find data.
 		b := getBuf()
-		n, err := fd.read(b.b[:cap(b.b)], true)
+		ev := fd.reg.Readiness()
+		n, err := ignoringEINTR(func() (int, error) { return sysRead(fd.sysfd(), b.b[:cap(b.b)]) })
 		if err != nil || n == 0 {
 			b.Release()
 			if err == nil {
@@ -409,8 +443,12 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 			}
 			return err
 		}
+		f.n = 0
+		if n < cap(b.b) && fd.sotype() == unix.SOCK_STREAM {
+			f.n = ev.Tick + 1 // drained: see drained
+		}
 		b.b = b.b[:n]
-		f.p, f.blen, f.n = unsafe.Pointer(b), 0, uint32(n)
+		f.p, f.blen = unsafe.Pointer(b), 0
 	case opWrite:
 		for f.n < f.blen {
 			n, err := ignoringEINTR(func() (int, error) { return sysWrite(fd.sysfd(), f.bytes()[f.n:]) })
@@ -464,17 +502,7 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 	return nil
 }
 
-// mayRead reports whether a read can find data: false while the reading
-// readiness is clear — an EAGAIN or a drained stream cleared it and no event
-// came since — so that the recv(2) that would fail is not made. With
-// edge-triggered epoll every arrival of data is a new event, so data is
-// never left unnoticed.
-func (fd *netFD) mayRead() bool {
-	ev := fd.reg.Readiness()
-	return ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown
-}
-
-// read reads into b; unless force, it skips the syscall when mayRead says
+// read reads into b; unless force, it skips the syscall when mayReadAt says
 // it would fail. A short read of a stream drained the socket: it clears the
 // Readable bit (tick-guarded: an event that came meanwhile keeps it), so
 // that the next read waits for the next edge instead of paying for a recv(2)

@@ -62,16 +62,24 @@ func TestWaitAgainOnlyArms(t *testing.T) {
 	}
 }
 
-// TestArmingLosesToReadiness: readiness that arrives between a wait's look
-// at the word and its arming makes the arming fail and PollReady report
-// ready; the waiter is not armed, so it is not woken.
-func TestArmingLosesToReadiness(t *testing.T) {
-	f, r, a, b := idleSocket(t)
-	w := new(countWaker)
+// wokenOnce returns an idle socket's registration whose reader word holds a
+// task-like waiter that has waited once and been woken (so it is kept, not
+// armed), with the data that woke it read.
+func wokenOnce(t *testing.T) (f *fixture, r Registration, w *countWaker, a, b int) {
+	f, r, a, b = idleSocket(t)
+	w = new(countWaker)
 	r.PollReady(DirRead, w)
 	write(t, b, "x")
 	f.pollUntil("wake-up", w.woken)
 	readAll(t, a)
+	return f, r, w, a, b
+}
+
+// TestArmingLosesToReadiness: readiness that arrives between a wait's look
+// at the word and its arming makes the arming fail and PollReady report
+// ready; the waiter is not armed, so it is not woken.
+func TestArmingLosesToReadiness(t *testing.T) {
+	_, r, w, _, _ := wokenOnce(t)
 	r.ClearReadiness(r.Readiness())
 	// The event lands "during" the wait: stored in the word first, as
 	// dispatch would, then the wait runs against it.
@@ -194,4 +202,47 @@ func TestStressWaitsNeverMissAnEvent(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds, %d waits", rounds, waits)
+}
+
+// TestClearAndPollReady: a task waiting again clears the snapshot's bits
+// and arms itself in one step; readiness newer than the snapshot (the tick
+// moved on) is kept and reported, and the waiter is not armed.
+func TestClearAndPollReady(t *testing.T) {
+	f, r, w, a, b := wokenOnce(t)
+	ev := r.Readiness()
+	ev.Ready &= DirRead.Mask()
+	if ev.Ready&Readable == 0 {
+		t.Fatal("not readable after the event")
+	}
+	if _, ok := r.ClearAndPollReady(DirRead, w, ev); ok {
+		t.Fatal("ready after clearing the drained snapshot")
+	}
+	if got := r.Readiness().Ready; got&Readable != 0 || !armed(r, DirRead) {
+		t.Fatalf("after the wait: readiness %v, armed %v; want cleared, armed", got, armed(r, DirRead))
+	}
+	write(t, b, "y")
+	f.pollUntil("second wake-up", func() bool { return w.count() == 2 })
+	stale := r.Readiness()
+	stale.Ready &= DirRead.Mask()
+	if _, ok := r.slot().setReadiness(r.gen, Readable, nil); !ok {
+		t.Fatal("event refused")
+	}
+	if got, ok := r.ClearAndPollReady(DirRead, w, stale); !ok || got.Ready&Readable == 0 {
+		t.Fatalf("ClearAndPollReady with a stale snapshot = %+v, %v; want Readable", got, ok)
+	}
+	if armed(r, DirRead) || r.Readiness().Ready&Readable == 0 {
+		t.Fatal("a stale snapshot cleared the newer readiness or armed the waiter")
+	}
+	// A waiter that is not the last one in the direction goes the long way,
+	// with the same outcome.
+	readAll(t, a)
+	other := new(countWaker)
+	cur := r.Readiness()
+	cur.Ready &= DirRead.Mask()
+	if _, ok := r.ClearAndPollReady(DirRead, other, cur); ok {
+		t.Fatal("ready after clearing")
+	}
+	if loadWaiter(&r.slot().reader) != unsafe.Pointer(other) || !armed(r, DirRead) {
+		t.Fatal("the new waiter was not stored and armed")
+	}
 }

@@ -276,6 +276,43 @@ func (r Registration) PollReady(dir Direction, w Waker) (ev ReadyEvent, ok bool)
 	return r.waitLocked(s, dir, w)
 }
 
+// ClearAndPollReady is ClearReadiness(ev) followed by PollReady(dir, w),
+// made with the one compare-and-swap that arms the waiter where PollReady
+// would arm it with one (a task waiting again in dir): a reader that found
+// the descriptor drained and waits for the next edge pays for the clearing
+// and the wait together.
+func (r Registration) ClearAndPollReady(dir Direction, w Waker, ev ReadyEvent) (ReadyEvent, bool) {
+	s := r.slot()
+	if word := wordOf(w); word != nil && loadWaiter(s.waiter(dir)) == word {
+		clr := uint64(ev.Ready &^ closedMask)
+		mask, bit := dir.Mask(), armedBit(dir)
+		for {
+			cur := r.word()
+			if cur&shutdownBit != 0 {
+				return readyIn(cur, mask)
+			}
+			if cur&lockBit != 0 {
+				break
+			}
+			next := cur
+			if uint32(cur>>tickShift) == ev.Tick {
+				next &^= clr
+			}
+			if ev, ok := readyIn(next, mask); ok {
+				if next == cur || s.word.CompareAndSwap(cur, next) {
+					return ev, true
+				}
+				continue
+			}
+			if s.word.CompareAndSwap(cur, next|bit) {
+				return ReadyEvent{}, false
+			}
+		}
+	}
+	r.ClearReadiness(ev)
+	return r.PollReady(dir, w)
+}
+
 // waitLocked is PollReady's wait under the lock: it stores w in dir's
 // waiter word, then arms it unless readiness came.
 func (r Registration) waitLocked(s *slot, dir Direction, w Waker) (ReadyEvent, bool) {

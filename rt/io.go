@@ -254,20 +254,21 @@ func (r *Registration) PollIO(cx *Context, dir Direction, op func() error) (done
 		// Clear only dir's bits: a read's EAGAIN says nothing about
 		// writability, which the writing half may be about to use.
 		ev.Ready &= dir.Mask()
-		r.reg.ClearReadiness(ev)
-		if _, ready := r.PollReady(cx, dir); !ready {
+		if _, ready := r.ClearAndPollReady(cx, dir, ev); !ready {
 			return false, nil
 		}
 	}
 }
 
-// PollReady is the wait of PollIO's loop, for a leaf that writes the loop
-// out itself: it returns dir's readiness with ok true if dir is ready (or
-// the registration is shut down), and otherwise records cx's waker for dir
-// and returns ok false, as a poll of ReadyAsync(dir) does, but without
-// spending a budget unit (the leaf spent one for the poll already).
-func (r *Registration) PollReady(cx *Context, dir Direction) (ev ReadyEvent, ok bool) {
-	return r.reg.PollReady(dir, ioWaker(cx))
+// ClearAndPollReady is the wait of PollIO's loop, for a leaf that writes
+// the loop out itself: it clears ev as ClearReadiness does, then returns
+// dir's readiness with ok true if dir is ready (or the registration is shut
+// down), and otherwise records cx's waker for dir and returns ok false, as
+// a poll of ReadyAsync(dir) does but without spending a budget unit (the
+// leaf spent one for the poll already). A task that waits again in dir
+// clears and waits with one atomic compare-and-swap.
+func (r *Registration) ClearAndPollReady(cx *Context, dir Direction, ev ReadyEvent) (ReadyEvent, bool) {
+	return r.reg.ClearAndPollReady(dir, ioWaker(cx), ev)
 }
 
 // isEAGAIN reports whether err is EAGAIN (EWOULDBLOCK) or wraps it. The

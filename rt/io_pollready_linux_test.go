@@ -7,9 +7,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TestRegistrationPollReadySpendsNoBudget: PollReady records the waker
+// TestRegistrationPollReadySpendsNoBudget: ClearAndPollReady records the waker
 // like a poll of ReadableAsync, which spends a budget unit and, with the
-// budget spent, refuses; PollReady records the waiter anyway, and the
+// budget spent, refuses; ClearAndPollReady records the waiter anyway, and the
 // next event wakes it.
 func TestRegistrationPollReadySpendsNoBudget(t *testing.T) {
 	d, r, _, b := driverPair(t)
@@ -24,17 +24,17 @@ func TestRegistrationPollReadySpendsNoBudget(t *testing.T) {
 	}
 	w.n.Store(0)
 	cx.exhausted = false
-	if _, ok := r.PollReady(cx, DirRead); ok {
-		t.Fatal("PollReady ready with no data")
+	if _, ok := r.ClearAndPollReady(cx, DirRead, ReadyEvent{}); ok {
+		t.Fatal("ClearAndPollReady ready with no data")
 	}
 	if w.n.Load() != 0 || cx.exhausted || cx.budget != 0 {
-		t.Fatalf("PollReady: woken %d times, exhausted %v, budget %d; want 0, false, 0", w.n.Load(), cx.exhausted, cx.budget)
+		t.Fatalf("ClearAndPollReady: woken %d times, exhausted %v, budget %d; want 0, false, 0", w.n.Load(), cx.exhausted, cx.budget)
 	}
 	unix.Write(b, []byte("x"))
 	for w.n.Load() == 0 {
 		d.Park(time.Millisecond, false)
 	}
-	if ev, ok := r.PollReady(cx, DirRead); !ok || ev.Ready&Readable == 0 {
-		t.Fatalf("PollReady after the event: %+v, %v", ev, ok)
+	if ev, ok := r.ClearAndPollReady(cx, DirRead, ReadyEvent{}); !ok || ev.Ready&Readable == 0 {
+		t.Fatalf("ClearAndPollReady after the event: %+v, %v", ev, ok)
 	}
 }
