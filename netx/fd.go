@@ -300,7 +300,15 @@ func (fd *netFD) remoteAddr() net.Addr { return fd.addresses().remote }
 
 // opErr wraps err in net's shape for operation op.
 func (fd *netFD) opErr(op string, err error) error {
-	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF {
+	if err == nil {
+		return nil // inlined: every completed read and write comes here
+	}
+	return fd.opErrOf(op, err)
+}
+
+// opErrOf is opErr for a non-nil err.
+func (fd *netFD) opErrOf(op string, err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		return err // bare, as io.ReadFull returns them
 	}
 	var src, dst net.Addr
