@@ -147,7 +147,7 @@ func TestStressWaitsNeverMissAnEvent(t *testing.T) {
 		}
 	}()
 	defer func() { close(stop); wg.Wait() }()
-	rounds := 4000
+	rounds := 2000
 	if testing.Short() {
 		rounds = 500
 	}
