@@ -232,7 +232,10 @@ func (d *Driver) ParkToN(timeout time.Duration, autoAdvance bool, maxEvents int,
 		d.parkedUntil.Store(parkedLong)
 	}
 	next, hasNext := d.nextExpiration()
-	now := d.clock.Now()
+	var now timewheel.Tick
+	if hasNext {
+		now = d.clock.Now() // no timer, no clock read: the first case needs it only then
+	}
 	switch {
 	case hasNext && next <= now:
 		pollTimeout = 0 // a timer is already due
@@ -286,7 +289,7 @@ func (d *Driver) ParkToN(timeout time.Duration, autoAdvance bool, maxEvents int,
 		}
 		panic("corio/driver: poll: " + err.Error())
 	}
-	fired = d.fire(d.clock.Now(), s)
+	fired = d.fireDue(s)
 	// Consumed after the wakers ran, so an Unpark that they caused (or that
 	// came while they ran) does not make the next Park return at once: the
 	// caller re-checks its queues after this one returns.
@@ -329,6 +332,17 @@ func (d *Driver) nextExpiration() (timewheel.Tick, bool) {
 		}
 	}
 	return next, found
+}
+
+// fireDue is fire at the clock's current tick, read only if a shard is busy:
+// a server with no timer armed parks without reading the clock.
+func (d *Driver) fireDue(sink Sink) int {
+	for i := range d.shards {
+		if d.shards[i].busy.Load() {
+			return d.fire(d.clock.Now(), sink)
+		}
+	}
+	return 0
 }
 
 // fire advances every busy shard to now, wakes the timers that fired (after
