@@ -87,8 +87,8 @@ func TestEchoDirectMode(t *testing.T) {
 	if res.err != nil || res.sig != syscall.SIGUSR1 {
 		t.Fatalf("Main returned %v, %v", res.sig, res.err)
 	}
-	if st.Accepted.Load() != 1 || st.Bytes.Load() != 100 {
-		t.Fatalf("stats: %d accepted, %d bytes; want 1 and 100", st.Accepted.Load(), st.Bytes.Load())
+	if st.Accepted.Load() != 1 || st.Errors.Load() != 0 || st.Active.Load() != 0 {
+		t.Fatalf("stats: %d accepted, %d errors, %d active; want 1, 0, 0", st.Accepted.Load(), st.Errors.Load(), st.Active.Load())
 	}
 }
 
