@@ -24,6 +24,20 @@ type workerCounters struct {
 	stolen, injectTakes, parks, unparks                atomic.Uint64
 	driverTurns, ioEvents, timersFired, slowPolls      atomic.Uint64
 	pollTimes                                          [pollTimeBuckets]atomic.Uint64
+	// dispatched: tasks the worker's driver woke onto its own queue. Not
+	// in Metrics; tests read it through dispatchedTotal. Per worker like
+	// the rest: a runtime-wide counter would be a line both workers write
+	// at every flush.
+	dispatched atomic.Uint64
+}
+
+// dispatchedTotal sums the workers' dispatched counters.
+func (r *Runtime) dispatchedTotal() uint64 {
+	var n uint64
+	for _, w := range r.workerList() {
+		n += w.pub.dispatched.Load()
+	}
+	return n
 }
 
 // load reads the counters (each atomically; the set is not one instant).

@@ -426,10 +426,9 @@ func (r *Runtime) Metrics() Metrics {
 // The workers' own counters are published per worker (workerCounters).
 type runtimeStats struct {
 	spawned, completed, mainPolls atomic.Uint64
-	// dispatched: tasks a parking worker's driver woke onto its own queue;
 	// notifies: parked workers woken to share work (multi-thread). Not in
-	// Metrics; tests read them.
-	dispatched, notifies atomic.Uint64
+	// Metrics; tests read it (and dispatchedTotal).
+	notifies             atomic.Uint64
 	localDepthCT, liveCT atomic.Int64 // current-thread: published by the core holder
 }
 
@@ -478,7 +477,7 @@ func (d *coreStats) flush(s *runtimeStats) {
 	add(&p.ioEvents, d.ioEvents)
 	add(&p.timersFired, d.timersFired)
 	add(&p.slowPolls, d.slowPolls)
-	add(&s.dispatched, d.dispatched)
+	add(&p.dispatched, d.dispatched)
 	d.coreCounts = coreCounts{}
 	if d.timed {
 		for i, v := range d.pollTimes {

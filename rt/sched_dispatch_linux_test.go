@@ -66,7 +66,7 @@ func TestReadinessWakeRunsOnParkingWorker(t *testing.T) {
 	// registers the descriptor.
 	waitAllParked(m)
 	notifies := r.stats.notifies.Load()
-	dispatchedBefore := r.stats.dispatched.Load()
+	dispatchedBefore := r.dispatchedTotal()
 	for i := int64(1); i <= rounds; i++ {
 		waitAllParked(m)
 		if _, err := unix.Write(b, []byte{'x'}); err != nil {
@@ -83,7 +83,7 @@ func TestReadinessWakeRunsOnParkingWorker(t *testing.T) {
 	if d := r.stats.notifies.Load() - notifies; d != 0 {
 		t.Errorf("%d parked workers notified for %d readiness wakes; want 0", d, rounds)
 	}
-	if d := r.stats.dispatched.Load() - dispatchedBefore; d < rounds {
+	if d := r.dispatchedTotal() - dispatchedBefore; d < rounds {
 		t.Errorf("%d tasks dispatched onto the parking worker; want at least %d", d, rounds)
 	}
 }
