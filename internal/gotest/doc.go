@@ -13,7 +13,11 @@
 // The program is written into a scratch module that replaces corio by the
 // checkout, asyncgen runs on it, and each function asyncgen rejects with a
 // positioned diagnostic is un-marked and the generator run again, a bounded
-// number of times. The original (which must pass as Go's test driver
+// number of times. A diagnostic about a call of an async function where it
+// may not suspend (inside a func literal, or deferred) un-marks the callee,
+// which then runs as plain Go, rather than the caller; one about an
+// operation that blocks the thread (a Go channel operation, time.Sleep)
+// un-marks the function that performs it, which cannot be async. The original (which must pass as Go's test driver
 // requires: exit status 0 and the .out golden output, or none) and the
 // transformed program are built from the same path and run; their combined
 // stdout and stderr and exit statuses must be equal.

@@ -316,8 +316,11 @@ var diagRE = regexp.MustCompile(`(?m)^(\S+?\.go):(\d+):(\d+): (.*)$`)
 
 // attribute maps asyncgen's diagnostics (file:line:col: message, lines in the
 // original numbering thanks to the //line directives) to the marked functions
-// whose declarations contain them; it returns the first message for each and
-// the diagnostics it could not place.
+// to un-mark: the one whose declaration contains a diagnostic, except that a
+// diagnostic about a call of a marked function that may not suspend where it
+// is called (inside a func literal, or deferred) names that callee, which
+// then runs as plain Go while its caller stays async. It returns the first
+// message for each function and the diagnostics it could not place.
 func attribute(out, base string, t *Transformed) (map[int]string, []string) {
 	newly := map[int]string{}
 	var unplaced []string
@@ -334,8 +337,17 @@ func attribute(out, base string, t *Transformed) (map[int]string, []string) {
 		if filepath.Base(m[1]) == base {
 			for i, f := range t.Funcs {
 				if t.Marked[i] && f.StartLine <= ln && ln <= f.EndLine {
-					if _, ok := newly[i]; !ok {
-						newly[i] = m[4]
+					targets := calleeTargets(m[4], t)
+					msg := m[4]
+					if len(targets) == 0 {
+						targets = []int{i}
+					} else {
+						msg = "called from " + f.Name + ": " + msg
+					}
+					for _, j := range targets {
+						if _, ok := newly[j]; !ok {
+							newly[j] = msg
+						}
 					}
 					placed = true
 				}
@@ -346,6 +358,45 @@ func attribute(out, base string, t *Transformed) (map[int]string, []string) {
 		}
 	}
 	return newly, unplaced
+}
+
+// calleeRE matches the diagnostics that name a called async function which
+// cannot suspend at the call: the fix is to make the callee plain.
+var calleeRE = regexp.MustCompile(`^(?:(\S+) suspends, but it is called inside a func literal|(\S+) suspends inside an async closure that is itself inside a plain func literal|the deferred call of (\S+) would suspend)`)
+
+// calleeTargets returns the marked functions that a callee diagnostic's
+// message names, none for another message. The name is the call's as
+// written: f, x.M (x a variable or package), or M for a longer selector; a
+// method is matched by its name alone, so every marked method of that name
+// is un-marked, which can only leave more of the program plain.
+func calleeTargets(msg string, t *Transformed) []int {
+	m := calleeRE.FindStringSubmatch(msg)
+	if m == nil {
+		return nil
+	}
+	name := m[1] + m[2] + m[3]
+	qualified := strings.Contains(name, ".")
+	if qualified {
+		name = name[strings.LastIndex(name, ".")+1:]
+	}
+	var funcs, methods []int
+	for i, f := range t.Funcs {
+		if !t.Marked[i] {
+			continue
+		}
+		if f.Name == name {
+			funcs = append(funcs, i)
+		} else if strings.HasSuffix(f.Name, "."+name) {
+			methods = append(methods, i)
+		}
+	}
+	switch {
+	case qualified && len(methods) > 0:
+		return methods
+	case !qualified && len(funcs) > 0:
+		return funcs
+	}
+	return append(funcs, methods...)
 }
 
 func (h *Harness) goBuild(ctx context.Context, dir, exe string) ([]byte, error) {

@@ -197,6 +197,40 @@ func TestAttribute(t *testing.T) {
 	if newly, unplaced = attribute(out, "prog.go", tr); len(unplaced) != 2 || len(newly) != 1 {
 		t.Errorf("unplaced %v, want the two in f; placed %v", unplaced, newly)
 	}
+	// A call that may not suspend where it is made un-marks the callee, not
+	// the caller; a name that matches no marked function, the caller.
+	tr = transform(t, nil)
+	out = "prog.go:37:2: f suspends, but it is called inside a func literal, which runs as plain Go\n" +
+		"prog.go:38:2: the deferred call of x.String would suspend, but deferred calls run when the function returns\n" +
+		"prog.go:26:2: nosuch suspends, but it is called inside a func literal, which runs as plain Go\n"
+	newly, unplaced = attribute(out, "prog.go", tr)
+	if len(unplaced) != 0 || len(newly) != 3 || !strings.HasPrefix(newly[2], "called from main: f suspends") ||
+		!strings.HasPrefix(newly[0], "called from main: the deferred call") || !strings.HasPrefix(newly[3], "nosuch suspends") {
+		t.Errorf("got %v, unplaced %v", newly, unplaced)
+	}
+}
+
+func TestCalleeTargets(t *testing.T) {
+	src := "package main\nfunc F() {}\ntype A int\nfunc (A) F() {}\nfunc (*A) G() {}\ntype B int\nfunc (B) G() {}\nfunc main() {}\n"
+	tr, err := Transform("/abs/p.go", []byte(src), map[int]bool{3: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg  string
+		want string
+	}{
+		{"F suspends, but it is called inside a func literal", "[0]"},
+		{"a.F suspends, but it is called inside a func literal", "[1]"},
+		{"G suspends inside an async closure that is itself inside a plain func literal", "[2]"}, // B.G is un-marked
+		{"the deferred call of main would suspend", "[4]"},
+		{"the deferred call of x.main would suspend", "[4]"},
+		{"F blocks the runtime thread", "[]"},
+	} {
+		if got := fmt.Sprint(calleeTargets(c.msg, tr)); got != c.want {
+			t.Errorf("%q: %s, want %s", c.msg, got, c.want)
+		}
+	}
 }
 
 func TestIsCrash(t *testing.T) {
