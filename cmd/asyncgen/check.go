@@ -118,8 +118,8 @@ type funcValue struct {
 // every store into it is a single assignment (or declaration) of a function
 // value with a twin, all of the same twin type, it is never used in a func
 // literal nor its address taken, and it is called outside func literals and
-// go statements. Calls inside a select (not lowered) stay plain, and any
-// other use there disqualifies it. Any other variable keeps plain calls.
+// go statements. Any use inside a select other than a call (which lowers
+// the select) disqualifies it. Any other variable keeps plain calls.
 func (g *pkgGen) funcValues(fn *asyncFunc, susp map[*ast.CallExpr]*twin) map[*types.Var]*funcValue {
 	body := fn.decl.Body
 	info := g.info
@@ -172,19 +172,16 @@ func (g *pkgGen) funcValues(fn *asyncFunc, susp map[*ast.CallExpr]*twin) map[*ty
 			bad[v] = true
 			return true
 		}
-		// Inside a select, which is not lowered, calls stay plain and a
-		// store could not set the companion.
-		kept := false
-		for _, a := range stack {
-			if _, ok := a.(*ast.SelectStmt); ok {
-				kept = true
+		// A select is kept as written unless it suspends: a store
+		// there could not set the companion. Its calls suspend like any
+		// other (and the select is then lowered).
+		if _, call := stack[len(stack)-2].(*ast.CallExpr); !call {
+			for _, a := range stack {
+				if _, ok := a.(*ast.SelectStmt); ok {
+					bad[v] = true
+					return true
+				}
 			}
-		}
-		if kept {
-			if _, ok := stack[len(stack)-2].(*ast.CallExpr); !ok {
-				bad[v] = true
-			}
-			return true
 		}
 		switch p := stack[len(stack)-2].(type) {
 		case *ast.AssignStmt:

@@ -314,6 +314,14 @@
 // Statements that hold no suspension point are kept as written: func
 // literals, selects with a default case (which never block)
 // and range over function iterators inside them behave exactly as plain Go.
+// A select whose clauses suspend (in a channel or value operand, or in a
+// clause's body) is split: its operands are evaluated first, in source
+// order, as Go evaluates them on entering the select; a select kept as
+// written chooses, receiving into temporaries; then the chosen clause's
+// body runs as lowered code, an assignment's left side (case a[i] = <-c:)
+// evaluated only then, as Go does. Decide in the select, wait after it:
+// a select with a default case never blocks, and one without is a Go
+// select that blocks the thread (rejected; rt.Select2 waits on futures).
 // A go statement runs the plain function in a new goroutine, so go F(x) is
 // accepted for an async F (nothing suspends there); a suspension point in
 // its arguments is evaluated first, as Go evaluates them.
@@ -425,9 +433,7 @@
 // fix, and nothing is written: a deferred call that would itself suspend
 // (defer F() where F has a twin; call F before each return instead); a
 // suspension point inside a func literal (other than an async closure's:
-// the error names rt.Async) or a select; a return inside a select in the
-// body of a range over a function whose body suspends (set a variable
-// there, return after the select); a use of a local type that code
+// the error names rt.Async); a use of a local type that code
 // outside Poll would have to name: a deferred call whose function,
 // receiver or arguments have a local type (defer a func literal making the
 // call), an async closure whose output, captures or body name a local type

@@ -175,6 +175,16 @@ func (ir *irFunc) liveness() {
 				}
 			case *keptInstr:
 				uses(s.s)
+			case *selectInstr:
+				// Each temporary is read only in its clause's body, after
+				// the select has written it: a definition on every path
+				// that reads it.
+				for _, x := range s.operands {
+					uses(x)
+				}
+				for _, v := range s.defs {
+					note(v, true)
+				}
 			case *touchInstr:
 				uses(s.x)
 			}

@@ -121,6 +121,8 @@ func (ir *irFunc) printInstr(i instr) code {
 		return ir.printDefer(i)
 	case *keptInstr:
 		return ir.printIn(i.s, i)
+	case *selectInstr:
+		return ir.printIn(i.s, i)
 	case *touchInstr:
 		// An uncalled literal: its variables stay used, as in the source.
 		w.put("_ = func() {\n_ = ", ir.print(i.x), "\n}")

@@ -193,18 +193,11 @@ func (l *lowerer) rangesLeftByGoto(name string) int {
 // lowered all the same: inside the body of a range over a function, a
 // return in it must stop the iterators first, which a kept statement's
 // return (printed as Poll's) would not.
-func (l *lowerer) mustLower(s ast.Stmt) (found bool) {
+func (l *lowerer) mustLower(s ast.Stmt) bool {
 	if len(l.rfs) == 0 {
 		return false
 	}
-	if _, ok := s.(*ast.SelectStmt); ok {
-		defer func() {
-			if found {
-				l.g.errorf(s.Pos(), "a return inside a select in the body of a range over a function whose body suspends is not supported yet; set a variable in the select and return after it")
-				found = false // kept, for the other errors
-			}
-		}()
-	}
+	found := false
 	ast.Inspect(s, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.FuncLit:

@@ -90,6 +90,8 @@ func (l *lowerer) stmt(s ast.Stmt) {
 		l.switchStmt(s, label)
 	case *ast.TypeSwitchStmt:
 		l.typeSwitchStmt(s, label)
+	case *ast.SelectStmt:
+		l.selectStmt(s, label)
 	case *ast.DeferStmt:
 		l.deferStmt(s)
 	case *ast.GoStmt:

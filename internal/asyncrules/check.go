@@ -90,17 +90,14 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 		}
 		return false
 	}
-	// The communication clauses of a select with a default case never
-	// block: they are not reported as channel operations.
-	skip := map[ast.Node]bool{}
+	// The channel operations of a select with a default case never block:
+	// they are not reported (their operands are checked as usual).
+	nonblocking := map[ast.Node]bool{}
 	plainClosure := map[*ast.FuncLit]bool{} // async closures inside plain func literals
 	ast.Inspect(body, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
 			return true
-		}
-		if skip[n] {
-			return false
 		}
 		// An async closure's body is an async body of its own, except
 		// inside a plain func literal, which runs as plain Go.
@@ -157,7 +154,7 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 					// With default, the select never blocks.
 					for _, cl := range n.Body.List {
 						if cc := cl.(*ast.CommClause); cc.Comm != nil {
-							skip[cc.Comm] = true
+							nonblocking[commOp(cc.Comm)] = true
 						}
 					}
 					return true
@@ -166,11 +163,11 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 			c.errorf(n.Pos(), Blocking, "select on Go channels blocks the runtime thread inside an async function; use syncx channels and rt.Select2(rx.RecvAsync(), …), which suspends only this task, or add a default case (a select that never blocks)")
 			return false
 		case *ast.SendStmt:
-			if !lit {
+			if !lit && !nonblocking[n] {
 				c.errorf(n.Pos(), Blocking, "a send on a Go channel blocks the runtime thread inside an async function; use a syncx channel (tx.Send(v) suspends), or send in a select with a default case")
 			}
 		case *ast.UnaryExpr:
-			if n.Op == token.ARROW && !lit {
+			if n.Op == token.ARROW && !lit && !nonblocking[n] {
 				c.errorf(n.Pos(), Blocking, "a receive from a Go channel blocks the runtime thread inside an async function; use a syncx channel (v, ok := rx.Recv() suspends), or receive in a select with a default case")
 			}
 		case *ast.RangeStmt:
@@ -180,7 +177,6 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 		}
 		return true
 	})
-	c.checkSuspendingConstructs(body, susp)
 	c.checkMutexes(body, susp)
 	return susp
 }
@@ -208,28 +204,16 @@ func (c *Checker) checkBlockingCall(name string, call *ast.CallExpr) {
 	}
 }
 
-// checkSuspendingConstructs reports constructs that are fine as plain Go but
-// not lowered yet when they contain a suspension point.
-func (c *Checker) checkSuspendingConstructs(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin) {
-	contains := func(n ast.Node) bool {
-		for call := range susp {
-			if call.Pos() >= n.Pos() && call.End() <= n.End() {
-				return true
-			}
-		}
-		return false
+// commOp is the channel operation of a select's communication clause: the
+// send statement or the receive expression.
+func commOp(comm ast.Stmt) ast.Node {
+	switch s := comm.(type) {
+	case *ast.ExprStmt:
+		return ast.Unparen(s.X)
+	case *ast.AssignStmt:
+		return ast.Unparen(s.Rhs[0])
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.SelectStmt:
-			if contains(n) {
-				c.errorf(n.Pos(), Unsupported, "select containing a suspension point is not supported yet; decide in the select, then suspend after it")
-			}
-		}
-		return true
-	})
+	return comm
 }
 
 // calleeDisplay names a called function for a message: a method by the

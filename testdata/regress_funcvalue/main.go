@@ -41,9 +41,8 @@ func seq(yield func(int) bool) {
 func Main() {
 	log = nil
 	c := &C{}
-	// f is called inside a select with default, which stays plain Go:
-	// that call stays plain; the others suspend on the twin, also inside
-	// a range over a function iterator (which is then lowered).
+	// f's calls suspend on the twin, also inside a select with default
+	// and inside a range over a function iterator (each then lowered).
 	f := c.Add
 	logf("%d", f(1))
 	ch := make(chan int, 1)
