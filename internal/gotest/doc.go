@@ -5,8 +5,8 @@
 //
 // For each program the harness marks every function and method with a body
 // //async:func (init excepted), inserts rt.YieldNow() before every statement
-// of their bodies (outside func literals and selects, where asyncgen
-// rejects suspension points), renames main and adds a plain main
+// of their bodies (select clauses' included; not inside func literals,
+// where asyncgen rejects suspension points), renames main and adds a plain main
 // that runs it with rt.Run. Line numbers stay those of the original: the
 // import goes on the package clause's line, yields on the line of their
 // statement, and each added directive line is followed by a //line directive.

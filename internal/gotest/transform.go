@@ -40,7 +40,7 @@ type Transformed struct {
 // Transform rewrites a single-file main program so that every function with
 // a body except init and those in unmark (by index in Transformed.Funcs) is an async
 // function, with rt.YieldNow() inserted before every statement of its body
-// outside func literals and selects. main is renamed MainName
+// outside func literals (and the communications of selects). main is renamed MainName
 // and a new main, appended after the last line, runs it with rt.Run (or calls
 // it directly when it is not marked).
 //
@@ -165,8 +165,10 @@ func recvName(e ast.Expr) string {
 
 // bodyStmts lists the statements of body that get a yield in front of them:
 // every statement of a statement list reachable from body without entering a
-// func literal or a select (asyncgen rejects suspension points there, and the harness wants the function itself to be lowered), except
-// empty statements. A labeled statement gets its yield before the label.
+// func literal (asyncgen rejects suspension points there, and the harness
+// wants the function itself to be lowered), the bodies of select clauses
+// included, except empty statements. A labeled statement gets its yield
+// before the label.
 func bodyStmts(body *ast.BlockStmt) []ast.Stmt {
 	var out []ast.Stmt
 	var list func([]ast.Stmt)
@@ -184,7 +186,10 @@ func bodyStmts(body *ast.BlockStmt) []ast.Stmt {
 	walk = func(n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch x := n.(type) {
-			case *ast.FuncLit, *ast.SelectStmt:
+			case *ast.FuncLit:
+				return false
+			case *ast.CommClause:
+				list(x.Body)
 				return false
 			case *ast.BlockStmt:
 				list(x.List)

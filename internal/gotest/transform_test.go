@@ -36,7 +36,7 @@ func g(v any, c chan int) {
 		fmt.Println("int")
 	}
 	select {
-	case c <- 1:
+	case c <- 1: fmt.Println("sent")
 	default:
 	}
 	h := func() { fmt.Println("lit") }
@@ -139,9 +139,9 @@ func TestTransformMarks(t *testing.T) {
 			t.Errorf("%s: directive %v, want %v", fd.Name.Name, directive, marked)
 		}
 	}
-	// String: 1; g: switch, its case's Println, select, h :=, h(); main:
-	// label, switch, continue, Println, g.
-	want := map[string]int{"String": 1, "g": 5, MainName: 5}
+	// String: 1; g: switch, its case's Println, select, its case's
+	// Println, h :=, h(); main: label, switch, continue, Println, g.
+	want := map[string]int{"String": 1, "g": 6, MainName: 5}
 	for k, v := range want {
 		if yields[k] != v {
 			t.Errorf("%s: %d yields, want %d\n%s", k, yields[k], v, src)
