@@ -32,6 +32,24 @@ func IncP(tag string, p *int, d int) int {
 	return *p
 }
 
+// Chan is a channel of capacity 1, holding v when full: of a receive and
+// a send on it, exactly one is ready.
+func Chan(tag string, full bool, v int) chan int {
+	logf("C%s(%v)", tag, full)
+	c := make(chan int, 1)
+	if full {
+		c <- v
+	}
+	return c
+}
+
+// Ch logs and returns c: a select's channel operand, whose evaluation the
+// log shows in order.
+func Ch(tag string, c chan int) chan int {
+	logf("H%s", tag)
+	return c
+}
+
 // Dbl is a second Adder: it adds twice what it is given.
 type Dbl struct{ n int }
 
@@ -210,4 +228,92 @@ func (g *rgen) sideEffect(closure bool, d int, ns bool) string {
 		return fmt.Sprintf("func() int { %s += %s; return %s }()", v.name, g.intExpr(d-1, true), v.name)
 	}
 	return fmt.Sprintf("IncP(%s, &%s, %s)", g.newTag(), v.name, g.intExpr(d-1, ns))
+}
+
+// selectStmt is a select with a default case on a channel of capacity 1,
+// full or empty, so that the choice is deterministic: a receive, a send,
+// or both, in random order. The operands (a channel expression that logs,
+// a value that may suspend) are evaluated in order on entering; the chosen
+// clause's body suspends; a receive declares variables (v, or v, ok) or
+// assigns an existing variable or an element at an index evaluated, and
+// maybe suspending, only when its clause is chosen.
+func (g *rgen) selectStmt(depth int) string {
+	g.labels++
+	ch := fmt.Sprintf("sc%d", g.labels)
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\n%s := Chan(%s, %v, %s)\n", ch, g.newTag(), g.chance(0.5), g.intExpr(1, false))
+	operand := func() string {
+		if g.chance(0.5) {
+			return fmt.Sprintf("Ch(%s, %s)", g.newTag(), ch)
+		}
+		return ch
+	}
+	kinds := [][]int{{0, 2}, {1, 2}, {0, 1, 2}}[g.n(3)]
+	g.r.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
+	g.push()
+	t := g.target(false)
+	var cl strings.Builder
+	for _, k := range kinds {
+		g.push()
+		var head []*rvar
+		switch k {
+		case 0:
+			op := operand()
+			switch g.n(4) {
+			case 0:
+				fmt.Fprintf(&cl, "case <-%s:\n", op)
+			case 1, 2:
+				n := g.newName()
+				if n == "" {
+					fmt.Fprintf(&cl, "case <-%s:\n", op)
+					break
+				}
+				head = append(head, g.declare(n, kInt, mFree))
+				if ok := g.newName(n); ok != "" && g.chance(0.5) {
+					head = append(head, g.declare(ok, kAny, mRO))
+					fmt.Fprintf(&cl, "case %s, %s := <-%s:\n", n, ok, op)
+				} else {
+					fmt.Fprintf(&cl, "case %s := <-%s:\n", n, op)
+				}
+			default:
+				if v := g.oneOf(g.visibleWhere(isFreeInt)); v != nil && g.chance(0.5) {
+					fmt.Fprintf(&cl, "case %s = <-%s:\n", v.name, op)
+					head = append(head, v)
+				} else if v := g.oneOf(g.visibleWhere(isSlice)); v != nil {
+					fmt.Fprintf(&cl, "case %s[ix(%s, %s)] = <-%s:\n", v.name, g.newTag(), g.intExpr(2, false), op)
+					head = append(head, v)
+				} else {
+					fmt.Fprintf(&cl, "case <-%s:\n", op)
+				}
+			}
+		case 1:
+			op := operand()
+			fmt.Fprintf(&cl, "case %s <- %s:\n", op, g.intExpr(2, false))
+		default:
+			cl.WriteString("default:\n")
+		}
+		var term func() string
+		if g.chance(0.2) {
+			term = g.jump
+		}
+		// The clause's variables are in the scope of its body, which
+		// may not declare them again.
+		cl.WriteString(g.sink(head))
+		before := len(g.top().vars)
+		for range 1 + g.n(4) {
+			if g.budget <= 0 {
+				break
+			}
+			cl.WriteString(g.stmt(depth + 1))
+		}
+		cl.WriteString(g.sink(g.top().vars[before:]))
+		if term != nil {
+			cl.WriteString(term())
+		}
+		g.pop()
+	}
+	b.WriteString(g.untarget(t, "select {\n"+cl.String()+"}"))
+	g.pop()
+	b.WriteString("\n}\n")
+	return b.String()
 }

@@ -875,7 +875,7 @@ func (g *rgen) stmt(depth int) string {
 	g.budget--
 	nest := depth < maxDepth && g.budget > 0
 	for {
-		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2, 1, 1, 2, 1) {
+		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2, 1, 1, 2, 1, 2) {
 		case 0: // x := e
 			n := g.newName()
 			if n == "" {
@@ -1217,6 +1217,11 @@ func (g *rgen) stmt(depth int) string {
 			if s := g.spawnStmt(); s != "" {
 				return s
 			}
+		case 34:
+			if !nest {
+				continue
+			}
+			return g.selectStmt(depth)
 		}
 	}
 }
