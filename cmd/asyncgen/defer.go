@@ -532,6 +532,15 @@ func callsRecover(body *ast.BlockStmt) bool {
 	}) != nil
 }
 
+// defersRecover reports whether body holds defer recover() outside its
+// func literals.
+func (g *pkgGen) defersRecover(body *ast.BlockStmt) bool {
+	return findOutside(body, func(n ast.Node) bool {
+		ds, ok := n.(*ast.DeferStmt)
+		return ok && isBuiltin(g.info, ds.Call.Fun, "recover")
+	}) != nil
+}
+
 // bodyRecovers reports whether the declaration of f calls recover: its
 // source file is parsed (once) to see. True when it cannot be found.
 func (g *pkgGen) bodyRecovers(f *types.Func) bool {
@@ -693,8 +702,13 @@ func (ir *irFunc) prepareDefers() bool {
 // where they stand among unwind's runs of the other pending defers, which
 // needs a fixed order: every statement runs at most once per call, and
 // none reaches one numbered before it (so the pending stack is always in
-// number order). A site that stores nothing (no arguments), three at most
-// (with unwind's runs, Go's open-coded defers stop at eight).
+// number order). A site without arguments (nothing stored, no constant to
+// pass), three at most
+// (with unwind's runs, Go's open-coded defers stop at eight). Not a literal
+// that defers recover itself (defer recover(), which stops the panic when
+// the literal returns): what that recover returns cannot be seen, so such a
+// literal runs as the deferred call of the panic raised again, whose normal
+// return shows that it stopped the panic.
 func (ir *irFunc) nativeSites(blockOf map[*deferSite]*block) {
 	dn := ir.dnames
 	if !dn.inline {
@@ -709,7 +723,7 @@ func (ir *irFunc) nativeSites(blockOf map[*deferSite]*block) {
 		}
 	}
 	for _, s := range ir.dsites {
-		if s.kind == deferLit && s.recov && s.fallsOff && len(s.vals) == 0 && len(dn.native) < 3 {
+		if s.kind == deferLit && s.recov && s.fallsOff && len(s.vals) == 0 && len(s.args) == 0 && len(dn.native) < 3 && !ir.g.defersRecover(ast.Unparen(s.call.Fun).(*ast.FuncLit).Body) {
 			dn.native = append(dn.native, s)
 		}
 	}

@@ -40,7 +40,8 @@ var subset = []string{
 
 // TestGoSuite runs the subset (or, with CORIO_GOTEST=all, every run program
 // of test/ and test/ken; a list of directories such as "chan,fixedbugs" adds
-// those; CORIO_GOTEST_ONLY=a.go,fixedbugs/b.go runs just the programs named) and fails if a program that expectations.txt does not list as a
+// those; CORIO_GOTEST_ONLY=a.go,fixedbugs/b.go runs just the programs named;
+// CORIO_GOTEST_KEEP=1 keeps their directories) and fails if a program that expectations.txt does not list as a
 // known failure stops agreeing, or a known failure fails in another class.
 func TestGoSuite(t *testing.T) {
 	if testing.Short() {
@@ -86,6 +87,14 @@ func TestGoSuite(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
+	if os.Getenv("CORIO_GOTEST_KEEP") != "" {
+		// Each program's directory stays, for a look at the transformed
+		// source and the generated code.
+		if work, err = os.MkdirTemp("", "corio-gotest-"); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("programs kept in %s", work)
+	}
 	if rev := os.Getenv("CORIO_GOTEST_REV"); rev != "" {
 		// Test a committed revision, not the working tree that others
 		// may be editing meanwhile.
