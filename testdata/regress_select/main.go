@@ -153,6 +153,77 @@ func InRangeFunc(ch chan int) int {
 	return 0
 }
 
+// Generic: a channel of a type parameter, sent to and received into.
+//
+//async:func
+func Generic[T any](c chan T, v T) T {
+	select {
+	case c <- v:
+		rt.YieldNow()
+	default:
+	}
+	var out T
+	select {
+	case out = <-c:
+		step("generic")
+	default:
+	}
+	return out
+}
+
+// LocalType receives a value of a local type into a temporary that lives
+// across the body's suspension.
+//
+//async:func
+func LocalType() {
+	type pair struct{ a, b int }
+	c := make(chan pair, 1)
+	send := func(p pair) { c <- p }
+	send(pair{1, 2})
+	select {
+	case p := <-c:
+		step("local")
+		fmt.Println("pair", p.a+p.b)
+	default:
+	}
+}
+
+// Values returns from a select's clause inside a range over a function.
+//
+//async:func
+func Values(c chan int) int {
+	for i := range slices.Values([]int{1, 2, 3}) {
+		select {
+		case v := <-c:
+			step("values")
+			return v + i
+		default:
+			step("values default")
+		}
+		put(c, i*100)
+	}
+	return -1
+}
+
+// Goto leaves a select's clause after a suspension.
+//
+//async:func
+func Goto(c chan int) {
+	put(c, 1)
+	select {
+	case v := <-c:
+		step("goto")
+		if v == 1 {
+			goto out
+		}
+		fmt.Println("not here")
+	default:
+	}
+	fmt.Println("not here either")
+out:
+	fmt.Println("out")
+}
+
 //async:func
 func Main() {
 	c := make(chan int, 1)
@@ -164,4 +235,8 @@ func Main() {
 	Closures(c)
 	fmt.Println("labeled", Labeled(c))
 	fmt.Println("range", InRangeFunc(make(chan int)), InRangeFunc(make(chan int, 1)))
+	fmt.Println("generic", Generic(make(chan string, 1), "s"), Generic(make(chan int), 4))
+	LocalType()
+	fmt.Println("values", Values(make(chan int, 1)))
+	Goto(c)
 }
