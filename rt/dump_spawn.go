@@ -159,6 +159,29 @@ func SpawnNamedInlineAsync[T, F any, PF interface {
 	return &namedSpawnFuture[T]{t: newInlineTask[T, F, PF](f), name: name}
 }
 
+// SpawnNamedIn is SpawnIn for a named task (see SpawnNamed): the task gets
+// its id from cx's block and its name before it is handed to a runtime.
+// Inside an async function asyncgen lowers rt.SpawnNamed(name, f) to it.
+func SpawnNamedIn[T any](cx *Context, name string, f Future[T]) *JoinHandle[T] {
+	return spawnNamedIn(cx, name, newTaskNoID(f))
+}
+
+// SpawnNamedInlineIn is SpawnNamedIn for a future given by value (see
+// SpawnInlineIn): asyncgen's lowering of rt.SpawnNamed(name, FAsync(x)).
+func SpawnNamedInlineIn[T, F any, PF interface {
+	*F
+	Future[T]
+}](cx *Context, name string, f F) *JoinHandle[T] {
+	return spawnNamedIn(cx, name, newInlineTask[T, F, PF](f))
+}
+
+func spawnNamedIn[T any](cx *Context, name string, t *task[T]) *JoinHandle[T] {
+	t.id = cx.newTaskID() // setName keys the name by the id
+	t.setName(name)
+	cx.spawn(&t.taskHeader)
+	return t.handle()
+}
+
 type namedSpawnFuture[T any] struct {
 	t    *task[T]
 	name string

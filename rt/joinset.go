@@ -145,6 +145,28 @@ func JoinSetSpawnInlineAsync[T, F any, PF interface {
 	return (*joinSetSpawn[T])(s.node(newInlineTask[T, F, PF](f)))
 }
 
+// SpawnIn adds f to the set as a task on the runtime polling cx, as
+// rt.SpawnIn does: what the SpawnAsync future does at its first poll, as
+// one call. Inside an async function asyncgen lowers set.Spawn(f) to it.
+func (s *JoinSet[T]) SpawnIn(cx *Context, f Future[T]) AbortHandle {
+	return s.spawnIn(cx, newTaskNoID(f))
+}
+
+// JoinSetSpawnInlineIn is s.SpawnIn for a future given by value (see
+// SpawnInlineIn): asyncgen's lowering of set.Spawn(FAsync(x)).
+func JoinSetSpawnInlineIn[T, F any, PF interface {
+	*F
+	Future[T]
+}](cx *Context, s *JoinSet[T], f F) AbortHandle {
+	return s.spawnIn(cx, newInlineTask[T, F, PF](f))
+}
+
+func (s *JoinSet[T]) spawnIn(cx *Context, t *task[T]) AbortHandle {
+	s.add(s.node(t))
+	cx.spawn(&t.taskHeader)
+	return AbortHandle{t.handle()}
+}
+
 // joinSetSpawn is the SpawnAsync future: the task's node under another
 // method set.
 type joinSetSpawn[T any] joinSetNode[T]

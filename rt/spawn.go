@@ -66,23 +66,45 @@ type spawnFuture[T any] task[T]
 func (s *spawnFuture[T]) Poll(cx *Context) (*JoinHandle[T], bool) {
 	t := (*task[T])(s)
 	if !t.spawned() {
-		if t.id == 0 {
-			t.id = cx.newTaskID()
-		}
-		// Nothing else sees the task before it is spawned: a plain store
-		// (as stampSpawn's) instead of an atomic read-modify-write.
-		f := (*uint32)(unsafe.Pointer(&t.flags))
-		*f |= flagSpawned
-		switch {
-		case cx.w != nil:
-			cx.w.spawnLocal(&t.taskHeader)
-		case cx.rt != nil:
-			cx.rt.spawnRemote(&t.taskHeader)
-		default:
-			defaultRuntime().spawnRemote(&t.taskHeader)
-		}
+		cx.spawn(&t.taskHeader)
 	}
 	return t.handle(), true
+}
+
+// spawn starts h, a new task that nothing else has seen yet, as a spawn
+// future polled with cx does: it takes an id from cx's block if h has none
+// and hands h to cx's worker, else to cx's runtime, else (a Context from
+// NewContext) to the process default runtime.
+func (cx *Context) spawn(h *taskHeader) {
+	if h.id == 0 {
+		h.id = cx.newTaskID()
+	}
+	// Nothing else sees the task before it is spawned: a plain store
+	// (as stampSpawn's) instead of an atomic read-modify-write.
+	f := (*uint32)(unsafe.Pointer(&h.flags))
+	*f |= flagSpawned
+	switch {
+	case cx.w != nil:
+		cx.w.spawnLocal(h)
+	case cx.rt != nil:
+		cx.rt.spawnRemote(h)
+	default:
+		defaultRuntime().spawnRemote(h)
+	}
+}
+
+// SpawnIn starts f as a task on the runtime polling cx and returns its
+// handle: what the SpawnAsync future does at its first poll, as one call.
+// With a Context from NewContext (no runtime) the task goes to the process
+// default runtime, as with Spawn. It is for code that holds the Context of
+// a poll: a hand-written Poll, and the lowering of rt.Spawn(f) inside an
+// async function, which asyncgen writes as SpawnIn(cx, f) instead of
+// awaiting SpawnAsync(f), so that the caller's future keeps no field for
+// a future that is ready at once.
+func SpawnIn[T any](cx *Context, f Future[T]) *JoinHandle[T] {
+	t := newTaskNoID(f)
+	cx.spawn(&t.taskHeader)
+	return t.handle()
 }
 
 // inlineTask is a task whose future F is stored in the same allocation,
@@ -151,6 +173,20 @@ func SpawnInlineAsync[T, F any, PF interface {
 	Future[T]
 }](f F) Future[*JoinHandle[T]] {
 	return (*spawnFuture[T])(newInlineTask[T, F, PF](f))
+}
+
+// SpawnInlineIn is SpawnIn for a future given by value, as
+// SpawnInlineAsync is SpawnAsync's: one allocation for the task and the
+// future. Inside an async function asyncgen lowers rt.Spawn(FAsync(x)), for
+// an async function F of the same package, to
+// SpawnInlineIn[T, fFuture](cx, initFFuture(x)).
+func SpawnInlineIn[T, F any, PF interface {
+	*F
+	Future[T]
+}](cx *Context, f F) *JoinHandle[T] {
+	t := newInlineTask[T, F, PF](f)
+	cx.spawn(&t.taskHeader)
+	return t.handle()
 }
 
 // SpawnInline is the direct mode of SpawnInlineAsync: it starts the future

@@ -13,7 +13,7 @@ import (
 type insideFuture struct {
 	state int // the next case of Poll; -1 once done
 	f     rt.Future[time.Duration]
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[time.Duration, error]]
 }
 
 // insideAsync is the asynchronous twin of inside: it returns a future that runs the
@@ -35,23 +35,14 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	for {
 		switch state {
 		case 0: // inside starts
-			/*line workloads.go:23:7*/ fut.aw0 = rt.SpawnAsync(fut.f)
-			/*line workloads_async.go:39:4*/ fut.f = nil
-			fallthrough
-		case 1: // resumes at workloads.go:23:7
-			/*line workloads.go:23:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[time.Duration]]).Poll(cx)
-			/*line workloads_async.go:43:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line workloads.go:23:7*/ r = rt.SpawnIn[time.Duration](cx, take(&fut.f))
 			/*line workloads.go:23:2*/ h = r
 			/*line workloads.go:24:12*/ fut.aw0 = h.JoinAsync()
-			/*line workloads_async.go:50:4*/ fallthrough
-		case 2: // resumes at workloads.go:24:12
-			/*line workloads.go:24:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[time.Duration, error]]).Poll(cx)
-			/*line workloads_async.go:53:4*/ if !ready {
-				fut.state = 2
+			/*line workloads_async.go:41:4*/ fallthrough
+		case 1: // resumes at workloads.go:24:12
+			/*line workloads.go:24:12*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:44:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -64,7 +55,7 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:28:2*/ return d, true
 			}
 		default:
-			/*line workloads_async.go:67:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:58:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -73,9 +64,7 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *insideFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -86,8 +75,6 @@ func (fut *insideFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.inside", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
 	case 1:
-		t.Line, t.Awaiting = 23, fut.aw0
-	case 2:
 		t.Line, t.Awaiting = 24, fut.aw0
 	}
 	return t
@@ -121,11 +108,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:124:5*/ fut.state = -1
+				/*line workloads_async.go:111:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:128:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:115:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -149,10 +136,8 @@ var _ func(*counter) = trivial
 type spawnManyFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	c     *counter
 	start time.Duration
-	i     int
-	aw0   any
+	aw0   rt.Future[struct{}]
 }
 
 // spawnManyAsync is the asynchronous twin of spawnMany: it returns a future that runs the
@@ -165,43 +150,36 @@ func spawnManyAsync(n int) rt.Future[time.Duration] {
 func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var c *counter
+	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // spawnMany starts
-			/*line workloads.go:42:2*/ fut.c = newCounter(fut.n)
+			/*line workloads.go:42:2*/ c = newCounter(fut.n)
 			/*line workloads.go:43:2*/ fut.start = clockStart()
-			/*line workloads.go:44:6*/ fut.i = 0
-			/*line workloads_async.go:175:4*/ fallthrough
+			/*line workloads.go:44:6*/ i = 0
+			/*line workloads_async.go:162:4*/ fallthrough
 		case 1:
-			/*line workloads.go:44:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:178:5*/ state = 5
+			/*line workloads.go:44:14*/ if !(i < fut.n) {
+				/*line workloads_async.go:165:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:45:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, trivialFuture](initTrivialFuture(fut.c))
-			/*line workloads_async.go:184:4*/ fallthrough
-		case 3: // resumes at workloads.go:45:3
-			/*line workloads.go:45:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:187:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:192:4*/ fallthrough
-		case 4:
-			/*line workloads.go:44:21*/ fut.i++
-			/*line workloads_async.go:195:4*/ state = 1
+			/*line workloads.go:45:3*/ rt.SpawnInlineIn[struct{}, trivialFuture](cx, initTrivialFuture(c))
+			/*line workloads_async.go:171:4*/ fallthrough
+		case 3:
+			/*line workloads.go:44:21*/ i++
+			/*line workloads_async.go:174:4*/ state = 1
 			continue
-		case 5:
-			/*line workloads.go:47:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:199:4*/ fut.c = nil
-			fallthrough
-		case 6: // resumes at workloads.go:47:2
-			/*line workloads.go:47:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:203:4*/ if !ready {
-				fut.state = 6
+		case 4:
+			/*line workloads.go:47:2*/ fut.aw0 = c.done.WaitAsync()
+			/*line workloads_async.go:178:4*/ fallthrough
+		case 5: // resumes at workloads.go:47:2
+			/*line workloads.go:47:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:181:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -210,7 +188,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:48:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:213:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:191:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -219,9 +197,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *spawnManyFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -231,9 +207,7 @@ func (fut *spawnManyFuture) Cancel() {
 func (fut *spawnManyFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.spawnMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 45, fut.aw0
-	case 6:
+	case 5:
 		t.Line, t.Awaiting = 47, fut.aw0
 	}
 	return t
@@ -247,7 +221,6 @@ type chainFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	done  *signal
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
 }
 
 // chainAsync is the asynchronous twin of chain: it returns a future that runs the
@@ -263,8 +236,6 @@ func initChainFuture(n int, done *signal) chainFuture {
 
 // Poll advances chain to its next suspension point; see rt.Future.
 func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
-	var zero struct{}
-	var ready bool
 	state := fut.state
 	for {
 		switch state {
@@ -276,22 +247,13 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line workloads.go:57:3*/ return struct{}{}, true
 				}
 			}
-			/*line workloads.go:59:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, chainFuture](initChainFuture(fut.n-1, fut.done))
-			/*line workloads_async.go:280:4*/ fut.done = nil
-			fallthrough
-		case 1: // resumes at workloads.go:59:2
-			/*line workloads.go:59:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:284:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line workloads.go:59:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(fut.n-1, take(&fut.done)))
 			{
-				/*line workloads_async.go:290:5*/ fut.state = -1
+				/*line workloads_async.go:252:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:294:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:256:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -299,20 +261,12 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *chainFuture) Cancel() {
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
 	fut.state = -1
 }
 
 // Trace says where chain is suspended; see rt.Tracer.
 func (fut *chainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.chain", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
-	switch fut.state {
-	case 1:
-		t.Line, t.Awaiting = 59, fut.aw0
-	}
 	return t
 }
 
@@ -323,9 +277,8 @@ var _ func(int, *signal) = chain
 type chainedSpawnFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	done  *signal
 	start time.Duration
-	aw0   any
+	aw0   rt.Future[struct{}]
 }
 
 // chainedSpawnAsync is the asynchronous twin of chainedSpawn: it returns a future that runs the
@@ -338,28 +291,20 @@ func chainedSpawnAsync(n int) rt.Future[time.Duration] {
 func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var done *signal
 	state := fut.state
 	for {
 		switch state {
 		case 0: // chainedSpawn starts
-			/*line workloads.go:66:2*/ fut.done = &signal{}
+			/*line workloads.go:66:2*/ done = &signal{}
 			/*line workloads.go:67:2*/ fut.start = clockStart()
-			/*line workloads.go:68:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, chainFuture](initChainFuture(fut.n, fut.done))
-			/*line workloads_async.go:348:4*/ fallthrough
-		case 1: // resumes at workloads.go:68:2
-			/*line workloads.go:68:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:351:4*/ if !ready {
+			/*line workloads.go:68:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(fut.n, done))
+			/*line workloads.go:69:2*/ fut.aw0 = done.WaitAsync()
+			/*line workloads_async.go:303:4*/ fallthrough
+		case 1: // resumes at workloads.go:69:2
+			/*line workloads.go:69:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:306:4*/ if !ready {
 				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads.go:69:2*/ fut.aw0 = fut.done.WaitAsync()
-			/*line workloads_async.go:357:4*/ fut.done = nil
-			fallthrough
-		case 2: // resumes at workloads.go:69:2
-			/*line workloads.go:69:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:361:4*/ if !ready {
-				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -368,7 +313,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:70:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:371:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:316:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -377,9 +322,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *chainedSpawnFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -390,8 +333,6 @@ func (fut *chainedSpawnFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.chainedSpawn", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
 	case 1:
-		t.Line, t.Awaiting = 68, fut.aw0
-	case 2:
 		t.Line, t.Awaiting = 69, fut.aw0
 	}
 	return t
@@ -429,36 +370,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:77:6*/ fut.i = 0
-			/*line workloads_async.go:432:4*/ fallthrough
+			/*line workloads_async.go:373:4*/ fallthrough
 		case 1:
 			/*line workloads.go:77:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:435:5*/ state = 5
+				/*line workloads_async.go:376:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:78:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line workloads_async.go:441:4*/ fallthrough
+			/*line workloads_async.go:382:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
 			/*line workloads.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:444:4*/ if !ready {
+			/*line workloads_async.go:385:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line workloads_async.go:449:4*/ fallthrough
+			/*line workloads_async.go:390:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
-			/*line workloads_async.go:452:4*/ state = 1
+			/*line workloads_async.go:393:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:457:5*/ fut.state = -1
+				/*line workloads_async.go:398:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:461:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:402:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -488,10 +429,8 @@ type yieldManyFuture struct {
 	state int // the next case of Poll; -1 once done
 	tasks int
 	k     int
-	c     *counter
 	start time.Duration
-	i     int
-	aw0   any
+	aw0   rt.Future[struct{}]
 }
 
 // yieldManyAsync is the asynchronous twin of yieldMany: it returns a future that runs the
@@ -504,43 +443,36 @@ func yieldManyAsync(tasks int, k int) rt.Future[time.Duration] {
 func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var c *counter
+	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // yieldMany starts
-			/*line workloads.go:87:2*/ fut.c = newCounter(fut.tasks)
+			/*line workloads.go:87:2*/ c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = clockStart()
-			/*line workloads.go:89:6*/ fut.i = 0
-			/*line workloads_async.go:514:4*/ fallthrough
+			/*line workloads.go:89:6*/ i = 0
+			/*line workloads_async.go:455:4*/ fallthrough
 		case 1:
-			/*line workloads.go:89:14*/ if !(fut.i < fut.tasks) {
-				/*line workloads_async.go:517:5*/ state = 5
+			/*line workloads.go:89:14*/ if !(i < fut.tasks) {
+				/*line workloads_async.go:458:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:90:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, yielderFuture](initYielderFuture(fut.k, fut.c))
-			/*line workloads_async.go:523:4*/ fallthrough
-		case 3: // resumes at workloads.go:90:3
-			/*line workloads.go:90:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:526:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:531:4*/ fallthrough
-		case 4:
-			/*line workloads.go:89:25*/ fut.i++
-			/*line workloads_async.go:534:4*/ state = 1
+			/*line workloads.go:90:3*/ rt.SpawnInlineIn[struct{}, yielderFuture](cx, initYielderFuture(fut.k, c))
+			/*line workloads_async.go:464:4*/ fallthrough
+		case 3:
+			/*line workloads.go:89:25*/ i++
+			/*line workloads_async.go:467:4*/ state = 1
 			continue
-		case 5:
-			/*line workloads.go:92:2*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:538:4*/ fut.c = nil
-			fallthrough
-		case 6: // resumes at workloads.go:92:2
-			/*line workloads.go:92:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:542:4*/ if !ready {
-				fut.state = 6
+		case 4:
+			/*line workloads.go:92:2*/ fut.aw0 = c.done.WaitAsync()
+			/*line workloads_async.go:471:4*/ fallthrough
+		case 5: // resumes at workloads.go:92:2
+			/*line workloads.go:92:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:474:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -549,7 +481,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:93:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:552:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:484:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -558,9 +490,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *yieldManyFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -570,9 +500,7 @@ func (fut *yieldManyFuture) Cancel() {
 func (fut *yieldManyFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.yieldMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 90, fut.aw0
-	case 6:
+	case 5:
 		t.Line, t.Awaiting = 92, fut.aw0
 	}
 	return t
@@ -615,13 +543,13 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:618:4*/ fallthrough
+			/*line workloads_async.go:546:4*/ fallthrough
 		case 1:
 			/*line workloads.go:101:12*/ fut.av0 = fut.in.MakeRecv()
-			/*line workloads_async.go:621:4*/ fallthrough
+			/*line workloads_async.go:549:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
 			/*line workloads.go:101:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:624:4*/ if !ready {
+			/*line workloads_async.go:552:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -634,17 +562,17 @@ poll:
 				}
 			}
 			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
-			/*line workloads_async.go:637:4*/ fallthrough
+			/*line workloads_async.go:565:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
 			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:640:4*/ if !ready {
+			/*line workloads_async.go:568:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:647:5*/ state = 1
+				/*line workloads_async.go:575:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -653,11 +581,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:656:5*/ fut.state = -1
+				/*line workloads_async.go:584:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:660:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:588:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -704,7 +632,7 @@ type pingPongFuture struct {
 	i     int
 	av0   syncx.SendFuture[int]
 	av1   syncx.RecvFuture[int]
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[struct{}, error]]
 }
 
 // pingPongAsync is the asynchronous twin of pingPong: it returns a future that runs the
@@ -733,94 +661,86 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // pingPong starts
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
-			/*line workloads.go:119:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, echoFuture](initEchoFuture(arx, btx))
-			/*line workloads_async.go:737:4*/ fallthrough
-		case 1: // resumes at workloads.go:119:7
-			/*line workloads.go:119:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:740:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line workloads.go:119:7*/ r = rt.SpawnInlineIn[struct{}, echoFuture](cx, initEchoFuture(arx, btx))
 			/*line workloads.go:119:2*/ fut.h = r
 			/*line workloads.go:120:2*/ fut.start = clockStart()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:748:4*/ fallthrough
-		case 2:
+			/*line workloads_async.go:668:4*/ fallthrough
+		case 1:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:751:5*/ state = 10
+				/*line workloads_async.go:671:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 3:
+		case 2:
 			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line workloads_async.go:757:4*/ fallthrough
-		case 4: // resumes at workloads.go:122:13
+			/*line workloads_async.go:677:4*/ fallthrough
+		case 3: // resumes at workloads.go:122:13
 			/*line workloads.go:122:13*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:760:4*/ if !ready {
-				fut.state = 4
+			/*line workloads_async.go:680:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:122:6*/ err = r_2
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:767:5*/ state = 6
+				/*line workloads_async.go:687:5*/ state = 5
 				continue
 			}
 			fallthrough
-		case 5:
+		case 4:
 			/*line workloads.go:123:4*/ panic(err)
-		case 6:
+		case 5:
 			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
-			/*line workloads_async.go:775:4*/ fallthrough
-		case 7: // resumes at workloads.go:125:15
+			/*line workloads_async.go:695:4*/ fallthrough
+		case 6: // resumes at workloads.go:125:15
 			/*line workloads.go:125:15*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:778:4*/ if !ready {
-				fut.state = 7
+			/*line workloads_async.go:698:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:785:5*/ state = 9
+				/*line workloads_async.go:705:5*/ state = 8
 				continue
 			}
 			fallthrough
-		case 8:
+		case 7:
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
-		case 9:
+		case 8:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:793:4*/ state = 2
+			/*line workloads_async.go:713:4*/ state = 1
 			continue
-		case 10:
+		case 9:
 			/*line workloads.go:129:2*/ fut.start = clockSince(fut.start)
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:799:4*/ fut.brx = nil
+			/*line workloads_async.go:719:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
-		case 11: // resumes at workloads.go:131:15
-			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line workloads_async.go:804:4*/ if !ready {
-				fut.state = 11
+		case 10: // resumes at workloads.go:131:15
+			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:724:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:811:5*/ state = 13
+				/*line workloads_async.go:731:5*/ state = 12
 				continue
 			}
 			fallthrough
-		case 12:
+		case 11:
 			/*line workloads.go:132:3*/ panic(err_2)
-		case 13:
+		case 12:
 			{
 				/*line workloads.go:134:2*/ fut.state = -1
 				/*line workloads.go:134:2*/ return fut.start, true
 			}
 		default:
-			/*line workloads_async.go:823:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:743:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -829,19 +749,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pingPongFuture) Cancel() {
 	switch fut.state {
-	case 4:
+	case 3:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[int]{}
 	switch fut.state {
-	case 7:
+	case 6:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = syncx.RecvFuture[int]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -851,13 +769,11 @@ func (fut *pingPongFuture) Cancel() {
 func (fut *pingPongFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.pingPong", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 1:
-		t.Line, t.Awaiting = 119, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 122, &fut.av0
-	case 7:
+	case 6:
 		t.Line, t.Awaiting = 125, &fut.av1
-	case 11:
+	case 10:
 		t.Line, t.Awaiting = 131, fut.aw0
 	}
 	return t
@@ -897,26 +813,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:900:4*/ fallthrough
+			/*line workloads_async.go:816:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:903:5*/ state = 6
+				/*line workloads_async.go:819:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
-			/*line workloads_async.go:909:4*/ fallthrough
+			/*line workloads_async.go:825:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:912:4*/ if !ready {
+			/*line workloads_async.go:828:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:919:5*/ state = 5
+				/*line workloads_async.go:835:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -924,15 +840,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:927:4*/ state = 1
+			/*line workloads_async.go:843:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:931:5*/ fut.state = -1
+				/*line workloads_async.go:847:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:935:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:851:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -966,14 +882,12 @@ type mpscFuture struct {
 	state int // the next case of Poll; -1 once done
 	p     int
 	n     int
-	tx    *syncx.Sender[int]
 	rx    *syncx.Receiver[int]
 	each  int
 	start time.Duration
-	i     int
+	got   int
 	sum   int
 	av0   syncx.RecvFuture[int]
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
 }
 
 // mpscAsync is the asynchronous twin of mpsc: it returns a future that runs the
@@ -986,6 +900,8 @@ func mpscAsync(p int, n int) rt.Future[time.Duration] {
 func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
+	var tx *syncx.Sender[int]
+	var i int
 	var v int
 	var ok bool
 	var elapsed time.Duration
@@ -994,49 +910,40 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	for {
 		switch state {
 		case 0: // mpsc starts
-			/*line workloads.go:154:2*/ fut.tx, fut.rx = syncx.NewChannel[int](chanCap)
+			/*line workloads.go:154:2*/ tx, fut.rx = syncx.NewChannel[int](chanCap)
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = clockStart()
-			/*line workloads.go:157:6*/ fut.i = 0
-			/*line workloads_async.go:1001:4*/ fallthrough
+			/*line workloads.go:157:6*/ i = 0
+			/*line workloads_async.go:917:4*/ fallthrough
 		case 1:
-			/*line workloads.go:157:14*/ if !(fut.i < fut.p) {
-				/*line workloads_async.go:1004:5*/ state = 5
+			/*line workloads.go:157:14*/ if !(i < fut.p) {
+				/*line workloads_async.go:920:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:158:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(fut.tx.Clone(), fut.each))
-			/*line workloads_async.go:1010:4*/ fallthrough
-		case 3: // resumes at workloads.go:158:3
-			/*line workloads.go:158:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1013:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:1018:4*/ fallthrough
-		case 4:
-			/*line workloads.go:157:21*/ fut.i++
-			/*line workloads_async.go:1021:4*/ state = 1
+			/*line workloads.go:158:3*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx.Clone(), fut.each))
+			/*line workloads_async.go:926:4*/ fallthrough
+		case 3:
+			/*line workloads.go:157:21*/ i++
+			/*line workloads_async.go:929:4*/ state = 1
 			continue
+		case 4:
+			/*line workloads.go:160:2*/ fut.got, fut.sum = 0, 0
+			/*line workloads_async.go:933:4*/ fallthrough
 		case 5:
-			/*line workloads.go:160:2*/ fut.i, fut.sum = 0, 0
-			/*line workloads_async.go:1025:4*/ fallthrough
-		case 6:
-			/*line workloads.go:161:6*/ if !(fut.i < fut.each*fut.p) {
-				/*line workloads_async.go:1028:5*/ state = 9
+			/*line workloads.go:161:6*/ if !(fut.got < fut.each*fut.p) {
+				/*line workloads_async.go:936:5*/ state = 8
 				continue
 			}
 			fallthrough
-		case 7:
+		case 6:
 			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line workloads_async.go:1034:4*/ fut.tx = nil
-			fallthrough
-		case 8: // resumes at workloads.go:162:12
+			/*line workloads_async.go:942:4*/ fallthrough
+		case 7: // resumes at workloads.go:162:12
 			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1038:4*/ if !ready {
-				fut.state = 8
+			/*line workloads_async.go:945:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.RecvFuture[int]{}
@@ -1044,19 +951,19 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:163:3*/ if !ok {
 				/*line workloads.go:164:4*/ panic("asyncbench: mpsc channel closed early")
 			}
-			/*line workloads.go:166:3*/ fut.i++
+			/*line workloads.go:166:3*/ fut.got++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:1049:4*/ state = 6
+			/*line workloads_async.go:956:4*/ state = 5
 			continue
-		case 9:
+		case 8:
 			/*line workloads.go:169:2*/ elapsed = clockSince(fut.start)
-			/*line workloads.go:170:2*/ checkMPSC(fut.p, fut.each, fut.i, fut.sum)
+			/*line workloads.go:170:2*/ checkMPSC(fut.p, fut.each, fut.got, fut.sum)
 			{
 				/*line workloads.go:171:2*/ fut.state = -1
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1059:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:966:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1065,14 +972,10 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mpscFuture) Cancel() {
 	switch fut.state {
-	case 8:
+	case 7:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.RecvFuture[int]{}
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
 	fut.state = -1
 }
 
@@ -1080,9 +983,7 @@ func (fut *mpscFuture) Cancel() {
 func (fut *mpscFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.mpsc", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 158, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 162, &fut.av0
 	}
 	return t
@@ -1124,10 +1025,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = clockStart()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:1127:4*/ fallthrough
+			/*line workloads_async.go:1028:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:1130:5*/ state = 5
+				/*line workloads_async.go:1031:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1137,10 +1038,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:1140:4*/ fallthrough
+			/*line workloads_async.go:1041:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1143:4*/ if !ready {
+			/*line workloads_async.go:1044:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1150,10 +1051,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1153:4*/ fallthrough
+			/*line workloads_async.go:1054:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1156:4*/ state = 1
+			/*line workloads_async.go:1057:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = clockSince(fut.start)
@@ -1165,7 +1066,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1168:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1069:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1224,41 +1125,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1227:4*/ fallthrough
+			/*line workloads_async.go:1128:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1230:5*/ state = 5
+				/*line workloads_async.go:1131:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
-			/*line workloads_async.go:1236:4*/ fallthrough
+			/*line workloads_async.go:1137:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1239:4*/ if !ready {
+			/*line workloads_async.go:1140:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1246:4*/ fallthrough
+			/*line workloads_async.go:1147:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1249:4*/ state = 1
+			/*line workloads_async.go:1150:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1254:5*/ fut.state = -1
+				/*line workloads_async.go:1155:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1258:4*/ fut.state = -1
+			/*line workloads_async.go:1159:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1261:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1162:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1301,12 +1202,9 @@ type mutexRunFuture struct {
 	state      int // the next case of Poll; -1 once done
 	t          int
 	n          int
-	m          *syncx.Mutex
 	x          *int
 	each       int
-	c          *counter
 	start      time.Duration
-	i          int
 	aw0        any
 	c_lockLoop lockLoopFuture // lockLoop's future, held by value
 }
@@ -1322,81 +1220,72 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var driven, fresh bool
+	var m *syncx.Mutex
+	var c *counter
+	var i int
 	var elapsed time.Duration
 	state := fut.state
 	for {
 		switch state {
 		case 0: // mutexRun starts
-			/*line workloads.go:216:2*/ fut.m = &syncx.Mutex{}
+			/*line workloads.go:216:2*/ m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1332:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1233:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
-			/*line workloads.go:219:2*/ fut.c = newCounter(fut.t)
+			/*line workloads.go:219:2*/ c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = clockStart()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1337:5*/ state = 3
+				/*line workloads_async.go:1238:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(fut.m, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1343:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(m, fut.each, fut.x, c)
+			/*line workloads_async.go:1244:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
-			fut.m = nil
-			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1351:4*/ if driven {
+			/*line workloads_async.go:1250:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1354:4*/ if !ready {
+			/*line workloads_async.go:1253:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1360:4*/ state = 10
+			/*line workloads_async.go:1259:4*/ state = 9
 			continue
 		case 3:
-			/*line workloads.go:224:7*/ fut.i = 0
-			/*line workloads_async.go:1364:4*/ fallthrough
+			/*line workloads.go:224:7*/ i = 0
+			/*line workloads_async.go:1263:4*/ fallthrough
 		case 4:
-			/*line workloads.go:224:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1367:5*/ state = 8
+			/*line workloads.go:224:15*/ if !(i < fut.t) {
+				/*line workloads_async.go:1266:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:225:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, lockLoopFuture](initLockLoopFuture(fut.m, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1373:4*/ fallthrough
-		case 6: // resumes at workloads.go:225:4
-			/*line workloads.go:225:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1376:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:1381:4*/ fallthrough
-		case 7:
-			/*line workloads.go:224:22*/ fut.i++
-			/*line workloads_async.go:1384:4*/ state = 4
+			/*line workloads.go:225:4*/ rt.SpawnInlineIn[struct{}, lockLoopFuture](cx, initLockLoopFuture(m, fut.each, fut.x, c))
+			/*line workloads_async.go:1272:4*/ fallthrough
+		case 6:
+			/*line workloads.go:224:22*/ i++
+			/*line workloads_async.go:1275:4*/ state = 4
 			continue
-		case 8:
-			/*line workloads.go:227:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1388:4*/ fut.m = nil
-			fut.c = nil
-			fallthrough
-		case 9: // resumes at workloads.go:227:3
+		case 7:
+			/*line workloads.go:227:3*/ fut.aw0 = c.done.WaitAsync()
+			/*line workloads_async.go:1279:4*/ fallthrough
+		case 8: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1393:4*/ if !ready {
-				fut.state = 9
+			/*line workloads_async.go:1282:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1398:4*/ fallthrough
-		case 10:
+			/*line workloads_async.go:1287:4*/ fallthrough
+		case 9:
 			/*line workloads.go:229:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:231:3*/ panic("asyncbench: the mutex let two tasks in")
@@ -1406,7 +1295,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1409:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1298:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1429,9 +1318,7 @@ func (fut *mutexRunFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 222, fut.aw0
-	case 6:
-		t.Line, t.Awaiting = 225, fut.aw0
-	case 9:
+	case 8:
 		t.Line, t.Awaiting = 227, fut.aw0
 	}
 	return t
@@ -1473,26 +1360,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1476:4*/ fallthrough
+			/*line workloads_async.go:1363:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1479:5*/ state = 7
+				/*line workloads_async.go:1366:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
-			/*line workloads_async.go:1485:4*/ fallthrough
+			/*line workloads_async.go:1372:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1488:4*/ if !ready {
+			/*line workloads_async.go:1375:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1495:5*/ state = 5
+				/*line workloads_async.go:1382:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1501,22 +1388,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1504:4*/ fallthrough
+			/*line workloads_async.go:1391:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1507:4*/ state = 1
+			/*line workloads_async.go:1394:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1512:5*/ fut.state = -1
+				/*line workloads_async.go:1399:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1516:4*/ fut.state = -1
+			/*line workloads_async.go:1403:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1519:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1406:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1559,12 +1446,9 @@ type semaphoreRunFuture struct {
 	state     int // the next case of Poll; -1 once done
 	t         int
 	n         int
-	s         *syncx.Semaphore
 	x         *int
 	each      int
-	c         *counter
 	start     time.Duration
-	i         int
 	aw0       any
 	c_semLoop semLoopFuture // semLoop's future, held by value
 }
@@ -1580,81 +1464,72 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var driven, fresh bool
+	var s *syncx.Semaphore
+	var c *counter
+	var i int
 	var elapsed time.Duration
 	state := fut.state
 	for {
 		switch state {
 		case 0: // semaphoreRun starts
-			/*line workloads.go:255:2*/ fut.s = syncx.NewSemaphore(1)
+			/*line workloads.go:255:2*/ s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1590:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1477:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
-			/*line workloads.go:258:2*/ fut.c = newCounter(fut.t)
+			/*line workloads.go:258:2*/ c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = clockStart()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1595:5*/ state = 3
+				/*line workloads_async.go:1482:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
-			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(fut.s, fut.each, fut.x, fut.c)
-			/*line workloads_async.go:1601:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(s, fut.each, fut.x, c)
+			/*line workloads_async.go:1488:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
-			fut.s = nil
-			fut.c = nil
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1609:4*/ if driven {
+			/*line workloads_async.go:1494:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1612:4*/ if !ready {
+			/*line workloads_async.go:1497:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1618:4*/ state = 10
+			/*line workloads_async.go:1503:4*/ state = 9
 			continue
 		case 3:
-			/*line workloads.go:263:7*/ fut.i = 0
-			/*line workloads_async.go:1622:4*/ fallthrough
+			/*line workloads.go:263:7*/ i = 0
+			/*line workloads_async.go:1507:4*/ fallthrough
 		case 4:
-			/*line workloads.go:263:15*/ if !(fut.i < fut.t) {
-				/*line workloads_async.go:1625:5*/ state = 8
+			/*line workloads.go:263:15*/ if !(i < fut.t) {
+				/*line workloads_async.go:1510:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
-			/*line workloads.go:264:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, semLoopFuture](initSemLoopFuture(fut.s, fut.each, fut.x, fut.c))
-			/*line workloads_async.go:1631:4*/ fallthrough
-		case 6: // resumes at workloads.go:264:4
-			/*line workloads.go:264:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:1634:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:1639:4*/ fallthrough
-		case 7:
-			/*line workloads.go:263:22*/ fut.i++
-			/*line workloads_async.go:1642:4*/ state = 4
+			/*line workloads.go:264:4*/ rt.SpawnInlineIn[struct{}, semLoopFuture](cx, initSemLoopFuture(s, fut.each, fut.x, c))
+			/*line workloads_async.go:1516:4*/ fallthrough
+		case 6:
+			/*line workloads.go:263:22*/ i++
+			/*line workloads_async.go:1519:4*/ state = 4
 			continue
-		case 8:
-			/*line workloads.go:266:3*/ fut.aw0 = fut.c.done.WaitAsync()
-			/*line workloads_async.go:1646:4*/ fut.s = nil
-			fut.c = nil
-			fallthrough
-		case 9: // resumes at workloads.go:266:3
+		case 7:
+			/*line workloads.go:266:3*/ fut.aw0 = c.done.WaitAsync()
+			/*line workloads_async.go:1523:4*/ fallthrough
+		case 8: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1651:4*/ if !ready {
-				fut.state = 9
+			/*line workloads_async.go:1526:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1656:4*/ fallthrough
-		case 10:
+			/*line workloads_async.go:1531:4*/ fallthrough
+		case 9:
 			/*line workloads.go:268:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:270:3*/ panic("asyncbench: the semaphore let two tasks in")
@@ -1664,7 +1539,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1667:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1542:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1687,9 +1562,7 @@ func (fut *semaphoreRunFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 261, fut.aw0
-	case 6:
-		t.Line, t.Awaiting = 264, fut.aw0
-	case 9:
+	case 8:
 		t.Line, t.Awaiting = 266, fut.aw0
 	}
 	return t
@@ -1703,7 +1576,6 @@ type selectTwoFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	rx0   *syncx.Receiver[int]
-	tx1   *syncx.Sender[int]
 	rx1   *syncx.Receiver[int]
 	each  int
 	start time.Duration
@@ -1711,7 +1583,6 @@ type selectTwoFuture struct {
 	sum   [2]int
 	i     int
 	av0   rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]
-	aw0   rt.Future[*rt.JoinHandle[struct{}]]
 }
 
 // selectTwoAsync is the asynchronous twin of selectTwo: it returns a future that runs the
@@ -1725,6 +1596,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var tx0 *syncx.Sender[int]
+	var tx1 *syncx.Sender[int]
 	var s rt.Selected2[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]
 	var v rt.Tuple2[int, bool]
 	var elapsed time.Duration
@@ -1734,45 +1606,28 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		switch state {
 		case 0: // selectTwo starts
 			/*line workloads.go:281:2*/ tx0, fut.rx0 = syncx.NewChannel[int](chanCap)
-			/*line workloads.go:282:2*/ fut.tx1, fut.rx1 = syncx.NewChannel[int](chanCap)
+			/*line workloads.go:282:2*/ tx1, fut.rx1 = syncx.NewChannel[int](chanCap)
 			/*line workloads.go:283:2*/ fut.each = fut.n / 2
 			/*line workloads.go:284:2*/ fut.start = clockStart()
-			/*line workloads.go:285:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(tx0, fut.each))
-			/*line workloads_async.go:1741:4*/ fallthrough
-		case 1: // resumes at workloads.go:285:2
-			/*line workloads.go:285:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1744:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads.go:286:2*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, produceFuture](initProduceFuture(fut.tx1, fut.each))
-			/*line workloads_async.go:1750:4*/ fut.tx1 = nil
-			fallthrough
-		case 2: // resumes at workloads.go:286:2
-			/*line workloads.go:286:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1754:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line workloads.go:285:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx0, fut.each))
+			/*line workloads.go:286:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx1, fut.each))
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1760:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1615:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1762:4*/ fallthrough
-		case 3:
+			/*line workloads_async.go:1617:4*/ fallthrough
+		case 1:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1765:5*/ state = 7
+				/*line workloads_async.go:1620:5*/ state = 5
 				continue
 			}
 			fallthrough
-		case 4:
+		case 2:
 			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1771:4*/ fallthrough
-		case 5: // resumes at workloads.go:289:8
+			/*line workloads_async.go:1626:4*/ fallthrough
+		case 3: // resumes at workloads.go:289:8
 			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1774:4*/ if !ready {
-				fut.state = 5
+			/*line workloads_async.go:1629:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
@@ -1786,12 +1641,12 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1789:4*/ fallthrough
-		case 6:
+			/*line workloads_async.go:1644:4*/ fallthrough
+		case 4:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1792:4*/ state = 3
+			/*line workloads_async.go:1647:4*/ state = 1
 			continue
-		case 7:
+		case 5:
 			/*line workloads.go:300:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:301:2*/ checkMPSC(1, fut.each, fut.got[0], fut.sum[0])
 			/*line workloads.go:302:2*/ checkMPSC(1, fut.each, fut.got[1], fut.sum[1])
@@ -1800,7 +1655,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1803:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1658:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1809,14 +1664,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *selectTwoFuture) Cancel() {
 	switch fut.state {
-	case 5:
+	case 3:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
-	if fut.aw0 != nil {
-		rt.Cancel(fut.aw0)
-		fut.aw0 = nil
-	}
 	fut.state = -1
 }
 
@@ -1824,11 +1675,7 @@ func (fut *selectTwoFuture) Cancel() {
 func (fut *selectTwoFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.selectTwo", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 1:
-		t.Line, t.Awaiting = 285, fut.aw0
-	case 2:
-		t.Line, t.Awaiting = 286, fut.aw0
-	case 5:
+	case 3:
 		t.Line, t.Awaiting = 289, &fut.av0
 	}
 	return t
@@ -1866,21 +1713,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1869:4*/ fut.n = nil
+			/*line workloads_async.go:1716:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1873:4*/ if !ready {
+			/*line workloads_async.go:1720:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1879:5*/ fut.state = -1
+				/*line workloads_async.go:1726:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1883:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1730:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1936,20 +1783,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line workloads_async.go:1939:4*/ fallthrough
+			/*line workloads_async.go:1786:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1942:4*/ if !ready {
+			/*line workloads_async.go:1789:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1948:5*/ fut.state = -1
+				/*line workloads_async.go:1795:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1952:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1799:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1980,12 +1827,10 @@ var _ func(*counter) = idleOnSleep
 
 // spawnIdleFuture is the state machine of spawnIdle (workloads.go:326).
 type spawnIdleFuture struct {
-	state   int // the next case of Poll; -1 once done
-	k       int
-	n       *notify
-	started *counter
-	i       int
-	aw0     any
+	state int // the next case of Poll; -1 once done
+	k     int
+	n     *notify
+	aw0   rt.Future[struct{}]
 }
 
 // spawnIdleAsync is the asynchronous twin of spawnIdle: it returns a future that runs the
@@ -1998,70 +1843,55 @@ func spawnIdleAsync(k int, n *notify) rt.Future[struct{}] {
 func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
+	var started *counter
+	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // spawnIdle starts
-			/*line workloads.go:327:2*/ fut.started = newCounter(fut.k)
-			/*line workloads.go:328:6*/ fut.i = 0
-			/*line workloads_async.go:2007:4*/ fallthrough
+			/*line workloads.go:327:2*/ started = newCounter(fut.k)
+			/*line workloads.go:328:6*/ i = 0
+			/*line workloads_async.go:1854:4*/ fallthrough
 		case 1:
-			/*line workloads.go:328:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:2010:5*/ state = 8
+			/*line workloads.go:328:14*/ if !(i < fut.k) {
+				/*line workloads_async.go:1857:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:2016:5*/ state = 5
+				/*line workloads_async.go:1863:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line workloads.go:330:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, idleOnNotifyFuture](initIdleOnNotifyFuture(fut.n, fut.started))
-			/*line workloads_async.go:2022:4*/ fallthrough
-		case 4: // resumes at workloads.go:330:4
-			/*line workloads.go:330:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:2025:4*/ if !ready {
-				fut.state = 4
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:2030:4*/ state = 7
+			/*line workloads.go:330:4*/ rt.SpawnInlineIn[struct{}, idleOnNotifyFuture](cx, initIdleOnNotifyFuture(fut.n, started))
+			/*line workloads_async.go:1869:4*/ state = 5
 			continue
+		case 4:
+			/*line workloads.go:332:4*/ rt.SpawnInlineIn[struct{}, idleOnSleepFuture](cx, initIdleOnSleepFuture(started))
+			/*line workloads_async.go:1873:4*/ fallthrough
 		case 5:
-			/*line workloads.go:332:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, idleOnSleepFuture](initIdleOnSleepFuture(fut.started))
-			/*line workloads_async.go:2034:4*/ fallthrough
-		case 6: // resumes at workloads.go:332:4
-			/*line workloads.go:332:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line workloads_async.go:2037:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line workloads_async.go:2042:4*/ fallthrough
-		case 7:
-			/*line workloads.go:328:21*/ fut.i++
-			/*line workloads_async.go:2045:4*/ state = 1
+			/*line workloads.go:328:21*/ i++
+			/*line workloads_async.go:1876:4*/ state = 1
 			continue
-		case 8:
-			/*line workloads.go:335:2*/ fut.aw0 = fut.started.done.WaitAsync()
-			/*line workloads_async.go:2049:4*/ fut.n = nil
-			fut.started = nil
+		case 6:
+			/*line workloads.go:335:2*/ fut.aw0 = started.done.WaitAsync()
+			/*line workloads_async.go:1880:4*/ fut.n = nil
 			fallthrough
-		case 9: // resumes at workloads.go:335:2
-			/*line workloads.go:335:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:2054:4*/ if !ready {
-				fut.state = 9
+		case 7: // resumes at workloads.go:335:2
+			/*line workloads.go:335:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:1884:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:2060:5*/ fut.state = -1
+				/*line workloads_async.go:1890:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:2064:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1894:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2070,9 +1900,7 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *spawnIdleFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -2082,11 +1910,7 @@ func (fut *spawnIdleFuture) Cancel() {
 func (fut *spawnIdleFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.spawnIdle", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 4:
-		t.Line, t.Awaiting = 330, fut.aw0
-	case 6:
-		t.Line, t.Awaiting = 332, fut.aw0
-	case 9:
+	case 7:
 		t.Line, t.Awaiting = 335, fut.aw0
 	}
 	return t

@@ -273,6 +273,25 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 // the returned expression holds its output.
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	cc := l.callOperands(call)
+	if l.spawnNow(call, cc, tw) {
+		// No suspension: the call runs here, as Go would run it.
+		var dst *variable
+		var i instr = &exprInstr{x: cc}
+		if want {
+			dst = l.temp(tw.out, "r")
+			i = &assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(dst)}, rhs: []ast.Expr{cc}}
+		}
+		// At the call's position, as an await's poll, leaving the
+		// statement's directive to what follows.
+		pos := l.pos
+		l.emit(i)
+		i.setAt(call.Pos())
+		l.pos = pos
+		if dst == nil {
+			return nil
+		}
+		return ref(dst)
+	}
 	var child, frame *asyncFunc
 	var targs []types.Type
 	if c := l.g.asyncCallee(call); c != nil && !c.failed {
@@ -307,7 +326,6 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	case tw.make != nil:
 		cc.Fun = l.siblingFun(cc.Fun, "Make", "") // MakeX's future by value (the by-value rule)
 		byValue = tw.byValue
-	case l.spawnByValue(call, cc, tw):
 	default:
 		cc.Fun = l.siblingFun(cc.Fun, "", "Async")
 	}
@@ -325,14 +343,50 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	return ref(t.dst)
 }
 
+// spawnNow rewrites cc, the lowered operands of call, a spawn whose twin's
+// future spawns at its first poll and is ready at once (inline.go's
+// spawnForm), into a call of rt's form that spawns with the Context of the
+// poll and returns the handle: rt.Spawn(f) becomes rt.SpawnIn(cx, f), so
+// the spawn is no suspension point and the caller's future holds no field
+// for it. Evaluation order is kept: the operands, then the spawn. A future
+// of an async function of the package made on the spot goes into the task
+// by value (spawnByValue). It reports false, leaving cc alone, where call
+// is no such spawn or its form cannot be written here.
+func (l *lowerer) spawnNow(call, cc *ast.CallExpr, tw *twin) bool {
+	form, ok := l.g.spawnFormOf(call, tw)
+	if !ok {
+		return false
+	}
+	if l.spawnByValue(form, call, cc, tw) {
+		return true
+	}
+	cx := ast.NewIdent(l.nCx)
+	if form.set {
+		sel, ok := cc.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		cc.Fun = &ast.SelectorExpr{X: sel.X, Sel: ast.NewIdent(form.now)}
+		cc.Args = append([]ast.Expr{cx}, cc.Args...)
+		return true
+	}
+	targs := l.g.calleeTypeArgs(call)
+	if len(targs) != 1 || !l.g.spellableAll(targs) {
+		return false
+	}
+	cc.Fun = &ast.IndexExpr{X: &pkgRef{path: rtPath, name: "rt", member: form.now}, Index: &typeRef{t: targs[0]}}
+	cc.Args = append([]ast.Expr{cx}, cc.Args...)
+	return true
+}
+
 // spawnByValue rewrites cc, the lowered operands of call, a spawn of the
 // future of an async function of the package made on the spot (inline.go's
 // spawnedFuture), into the spawn's by-value form: rt.Spawn(FAsync(x))
-// becomes rt.SpawnInlineAsync[T, fFuture](initFFuture(x)), one allocation
+// becomes rt.SpawnInlineIn[T, fFuture](cx, initFFuture(x)), one allocation
 // for the task and the future. It reports false, leaving cc alone, where
-// the spawn has no such form or the future's call was spilled.
-func (l *lowerer) spawnByValue(call, cc *ast.CallExpr, tw *twin) bool {
-	form, c, arg, targs := l.g.spawnedFuture(call, tw)
+// the future's call was spilled or cannot be written by value.
+func (l *lowerer) spawnByValue(form spawnForm, call, cc *ast.CallExpr, tw *twin) bool {
+	_, c, arg, targs := l.g.spawnedFuture(call, tw)
 	if c == nil {
 		return false
 	}
@@ -365,6 +419,7 @@ func (l *lowerer) spawnByValue(call, cc *ast.CallExpr, tw *twin) bool {
 		}
 		args = append([]ast.Expr{set}, args...)
 	}
+	args = append([]ast.Expr{ast.NewIdent(l.nCx)}, args...)
 	fut := *lc
 	fut.Fun = initFun(c, targs)
 	cc.Fun = &ast.IndexListExpr{

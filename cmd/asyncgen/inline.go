@@ -156,18 +156,59 @@ func recvTypeName(fn *asyncFunc) string {
 	return rt.(*types.Named).Obj().Name()
 }
 
-// spawnForm is how a suspension point spawns a task, for spawnedFuture:
-// the rt function whose by-value form takes the future into the task.
+// spawnForm is how a suspension point spawns a task: its twin's future
+// does the spawn at its first poll and is ready at once, so the lowering
+// calls, in its place, the rt function that does the same spawn with the
+// Context of the poll (expr.go's spawnNow), and the caller neither
+// suspends nor keeps the future in a field.
 type spawnForm struct {
-	inline string // the rt function that spawns a future given by value
-	set    bool   // JoinSet.Spawn: the set becomes the first argument
+	name   string // the spawn: rt.name, or the set's method
+	now    string // the rt function (JoinSet's method with set) that spawns a Future with the Context
+	inline string // the rt function that spawns a future given by value with the Context
+	set    bool   // JoinSet.Spawn: the set becomes an argument (inline) or the receiver (now)
 }
 
-// spawnForms are the spawns, by their twins, that have a by-value form.
+// spawnForms are the spawns, by their twins, that spawnNow lowers.
 var spawnForms = map[string]spawnForm{
-	"SpawnAsync":         {inline: "SpawnInlineAsync"},
-	"SpawnNamedAsync":    {inline: "SpawnNamedInlineAsync"},
-	"JoinSet.SpawnAsync": {inline: "JoinSetSpawnInlineAsync", set: true},
+	"SpawnAsync":         {name: "Spawn", now: "SpawnIn", inline: "SpawnInlineIn"},
+	"SpawnNamedAsync":    {name: "SpawnNamed", now: "SpawnNamedIn", inline: "SpawnNamedInlineIn"},
+	"JoinSet.SpawnAsync": {name: "Spawn", now: "SpawnIn", inline: "JoinSetSpawnInlineIn", set: true},
+}
+
+// spawnFormOf returns the form of call, a suspension point with twin tw,
+// where it is one of rt's spawns called directly (not through a func value
+// or a method expression).
+func (g *pkgGen) spawnFormOf(call *ast.CallExpr, tw *twin) (spawnForm, bool) {
+	if tw == nil || tw.fn == nil || tw.fn.Pkg() == nil || tw.fn.Pkg().Path() != rtPath || len(call.Args) == 0 {
+		return spawnForm{}, false
+	}
+	name := tw.fn.Name()
+	if recv := tw.fn.Type().(*types.Signature).Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok {
+			return spawnForm{}, false
+		}
+		name = n.Obj().Name() + "." + name
+	}
+	form, ok := spawnForms[name]
+	if !ok {
+		return form, false
+	}
+	f, _ := g.callee(call)
+	if f == nil || f.Pkg() == nil || f.Pkg().Path() != rtPath || f.Name() != form.name {
+		return form, false
+	}
+	if form.set {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || g.info.Selections[sel] == nil || g.info.Selections[sel].Kind() != types.MethodVal {
+			return form, false
+		}
+	}
+	return form, true
 }
 
 // spawnedFuture reports whether call, a suspension point with twin tw,
@@ -179,22 +220,7 @@ var spawnForms = map[string]spawnForm{
 // arguments for F; nil where the future cannot be written here (a method, a
 // generic instance whose type arguments cannot be spelled).
 func (g *pkgGen) spawnedFuture(call *ast.CallExpr, tw *twin) (form spawnForm, c *asyncFunc, arg *ast.CallExpr, targs []types.Type) {
-	if tw == nil || tw.fn == nil || tw.fn.Pkg() == nil || tw.fn.Pkg().Path() != rtPath || len(call.Args) == 0 {
-		return form, nil, nil, nil
-	}
-	name := tw.fn.Name()
-	if recv := tw.fn.Type().(*types.Signature).Recv(); recv != nil {
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		n, ok := types.Unalias(t).(*types.Named)
-		if !ok {
-			return form, nil, nil, nil
-		}
-		name = n.Obj().Name() + "." + name
-	}
-	form, ok := spawnForms[name]
+	form, ok := g.spawnFormOf(call, tw)
 	if !ok {
 		return form, nil, nil, nil
 	}

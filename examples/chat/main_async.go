@@ -181,54 +181,45 @@ poll:
 			/*line main.go:176:2*/ fut.outTx, outRx = syncx.NewChannel[string](fut.cfg.Outbox)
 			/*line main.go:177:2*/ fut.c = &client{name: take(&fut.name), conn: fut.conn, outbox: fut.outTx}
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
-			/*line main.go:179:12*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, writeLoopFuture](initWriteLoopFuture(fut.conn, wr, outRx))
-			/*line main_async.go:185:4*/ fut.conn = nil
-			fallthrough
-		case 1: // resumes at main.go:179:12
-			/*line main.go:179:12*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:189:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:179:12*/ r = rt.SpawnInlineIn[struct{}, writeLoopFuture](cx, initWriteLoopFuture(take(&fut.conn), wr, outRx))
 			/*line main.go:179:2*/ fut.writer = r
 			/*line main.go:180:5*/ fut.av0 = fut.events.MakeSend(event{kind: joined, c: fut.c})
-			/*line main_async.go:196:4*/ fallthrough
-		case 2: // resumes at main.go:180:5
+			/*line main_async.go:187:4*/ fallthrough
+		case 1: // resumes at main.go:180:5
 			/*line main.go:180:5*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:199:4*/ if !ready {
-				fut.state = 2
+			/*line main_async.go:190:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:180:5*/ if !(r_2 != nil) {
-				/*line main_async.go:205:5*/ state = 4
+				/*line main_async.go:196:5*/ state = 3
 				continue
 			}
 			fallthrough
-		case 3:
+		case 2:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:211:4*/ state = 15
+			/*line main_async.go:202:4*/ state = 14
 			continue
-		case 4:
+		case 3:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:215:4*/ fallthrough
-		case 5:
+			/*line main_async.go:206:4*/ fallthrough
+		case 4:
 			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:218:4*/ fut.outTx = nil
+			/*line main_async.go:209:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
-		case 6: // resumes at main.go:185:14
+		case 5: // resumes at main.go:185:14
 			/*line main.go:185:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:223:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:214:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:185:4*/ b, err = r_3.V0, r_3.V1
 			/*line main.go:186:4*/ if err != nil {
 				/*line main.go:187:5*/ {
-					state = 13
+					state = 12
 					continue poll
 				}
 			}
@@ -237,82 +228,82 @@ poll:
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:240:4*/ fallthrough
-		case 7:
+			/*line main_async.go:231:4*/ fallthrough
+		case 6:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:243:5*/ state = 12
+				/*line main_async.go:234:5*/ state = 11
 				continue
 			}
 			fallthrough
-		case 8:
-			/*line main_async.go:248:4*/ line = fut.lines[fut.i]
+		case 7:
+			/*line main_async.go:239:4*/ line = fut.lines[fut.i]
 			/*line main.go:194:8*/ fut.av0 = fut.events.MakeSend(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:250:4*/ fallthrough
-		case 9: // resumes at main.go:194:8
+			/*line main_async.go:241:4*/ fallthrough
+		case 8: // resumes at main.go:194:8
 			/*line main.go:194:8*/ r_4, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:253:4*/ if !ready {
-				fut.state = 9
+			/*line main_async.go:244:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:194:8*/ if !(r_4 != nil) {
-				/*line main_async.go:259:5*/ state = 11
+				/*line main_async.go:250:5*/ state = 10
 				continue
 			}
 			fallthrough
-		case 10:
+		case 9:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:265:4*/ state = 12
+			/*line main_async.go:256:4*/ state = 11
+			continue
+		case 10:
+			/*line main.go:196:6*/ fut.i++
+			/*line main_async.go:260:4*/ state = 6
 			continue
 		case 11:
-			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:269:4*/ state = 7
-			continue
-		case 12:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
 				/*line main.go:200:5*/ {
-					state = 13
+					state = 12
 					continue poll
 				}
 			}
-			/*line main_async.go:278:4*/ state = 5
+			/*line main_async.go:269:4*/ state = 4
 			continue
-		case 13:
+		case 12:
 			/*line main.go:205:3*/ fut.av0 = fut.events.MakeSend(event{kind: left, c: fut.c})
-			/*line main_async.go:282:4*/ fut.c = nil
+			/*line main_async.go:273:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
-		case 14: // resumes at main.go:205:3
+		case 13: // resumes at main.go:205:3
 			/*line main.go:205:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:289:4*/ if !ready {
-				fut.state = 14
+			/*line main_async.go:280:4*/ if !ready {
+				fut.state = 13
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main_async.go:294:4*/ fallthrough
-		case 15:
+			/*line main_async.go:285:4*/ fallthrough
+		case 14:
 			/*line main.go:207:2*/ take(&fut.events).Close()
 			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
-			/*line main_async.go:298:4*/ fut.c = nil
+			/*line main_async.go:289:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
-		case 16: // resumes at main.go:208:2
+		case 15: // resumes at main.go:208:2
 			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:304:4*/ if !ready {
-				fut.state = 16
+			/*line main_async.go:295:4*/ if !ready {
+				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:311:5*/ fut.state = -1
+				/*line main_async.go:302:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:315:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:306:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -321,7 +312,7 @@ poll:
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sessionFuture) Cancel() {
 	switch fut.state {
-	case 2, 9, 14:
+	case 1, 8, 13:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[event]{}
@@ -339,16 +330,14 @@ func (fut *sessionFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Session", File: "github.com/corio-go/corio/examples/chat/main.go"}
 	switch fut.state {
 	case 1:
-		t.Line, t.Awaiting = 179, fut.aw0
-	case 2:
 		t.Line, t.Awaiting = 180, &fut.av0
-	case 6:
+	case 5:
 		t.Line, t.Awaiting = 185, fut.aw0
-	case 9:
+	case 8:
 		t.Line, t.Awaiting = 194, &fut.av0
-	case 14:
+	case 13:
 		t.Line, t.Awaiting = 205, &fut.av0
-	case 16:
+	case 15:
 		t.Line, t.Awaiting = 208, fut.aw0
 	}
 	return t
@@ -393,13 +382,13 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:396:4*/ fallthrough
+			/*line main_async.go:385:4*/ fallthrough
 		case 1:
 			/*line main.go:220:14*/ fut.av0 = fut.outbox.MakeRecv()
-			/*line main_async.go:399:4*/ fallthrough
+			/*line main_async.go:388:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
 			/*line main.go:220:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:402:4*/ if !ready {
+			/*line main_async.go:391:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -413,17 +402,17 @@ poll:
 			}
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
 			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:416:4*/ fallthrough
+			/*line main_async.go:405:4*/ fallthrough
 		case 3: // resumes at main.go:225:16
 			/*line main.go:225:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:419:4*/ if !ready {
+			/*line main_async.go:408:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:426:5*/ state = 1
+				/*line main_async.go:415:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -431,11 +420,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:434:5*/ fut.state = -1
+				/*line main_async.go:423:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:438:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:427:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -478,7 +467,7 @@ type serveFuture struct {
 	cfg    Config
 	st     *Stats
 	n      int
-	aw0    any
+	aw0    rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -504,13 +493,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:507:4*/ fallthrough
+			/*line main_async.go:496:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:510:4*/ fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
-			/*line main.go:286:16*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
+			/*line main.go:286:16*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:502:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -533,22 +522,14 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:295:4*/ conn.SetWriteBuffer(fut.cfg.WriteBuffer)
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
-			/*line main.go:298:3*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, sessionFuture](initSessionFuture(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:537:4*/ fallthrough
-		case 3: // resumes at main.go:298:3
-			/*line main.go:298:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main_async.go:545:4*/ fallthrough
-		case 4:
+			/*line main.go:298:3*/ rt.SpawnInlineIn[struct{}, sessionFuture](cx, initSessionFuture(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
+			/*line main_async.go:526:4*/ fallthrough
+		case 3:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:548:4*/ state = 1
+			/*line main_async.go:529:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:551:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:532:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -557,9 +538,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -571,8 +550,6 @@ func (fut *serveFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 286, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 298, fut.aw0
 	}
 	return t
 }
@@ -624,11 +601,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:627:4*/ fut.addr = ""
+			/*line main_async.go:604:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
 			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:631:4*/ if !ready {
+			/*line main_async.go:608:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -642,78 +619,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
-			/*line main.go:314:10*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, roomFuture](initRoomFuture(evRx, fut.st))
-			/*line main_async.go:646:4*/ fallthrough
-		case 2: // resumes at main.go:314:10
-			/*line main.go:314:10*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:649:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:314:10*/ r_2 = rt.SpawnInlineIn[struct{}, roomFuture](cx, initRoomFuture(evRx, fut.st))
 			/*line main.go:314:2*/ fut.room = r_2
-			/*line main.go:315:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:656:4*/ fallthrough
-		case 3: // resumes at main.go:315:9
-			/*line main.go:315:9*/ r_3, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:659:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:315:9*/ r_3 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
 			/*line main.go:315:2*/ fut.srv = r_3
 			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:666:4*/ fut.sigs = nil
+			/*line main_async.go:627:4*/ fut.sigs = nil
 			fallthrough
-		case 4: // resumes at main.go:316:12
+		case 2: // resumes at main.go:316:12
 			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:670:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:631:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
 			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:678:4*/ fut.srv = nil
+			/*line main_async.go:639:4*/ fut.srv = nil
 			fallthrough
-		case 5: // resumes at main.go:318:23
+		case 3: // resumes at main.go:318:23
 			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:682:4*/ if !ready {
-				fut.state = 5
+			/*line main_async.go:643:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:689:5*/ state = 9
+				/*line main_async.go:650:5*/ state = 7
 				continue
 			}
 			fallthrough
-		case 6:
+		case 4:
 			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
-			/*line main_async.go:695:4*/ fallthrough
-		case 7: // resumes at main.go:320:3
+			/*line main_async.go:656:4*/ fallthrough
+		case 5: // resumes at main.go:320:3
 			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:698:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:659:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
 			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:705:4*/ fut.room = nil
+			/*line main_async.go:666:4*/ fut.room = nil
 			fallthrough
-		case 8: // resumes at main.go:322:16
+		case 6: // resumes at main.go:322:16
 			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:709:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:670:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:715:4*/ fallthrough
-		case 9:
+			/*line main_async.go:676:4*/ fallthrough
+		case 7:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
 					/*line main.go:325:3*/ fut.state = -1
@@ -721,37 +682,37 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:724:4*/ fallthrough
-		case 10:
+			/*line main_async.go:685:4*/ fallthrough
+		case 8:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:727:5*/ state = 14
+				/*line main_async.go:688:5*/ state = 12
 				continue
 			}
 			fallthrough
-		case 11:
+		case 9:
 			/*line main.go:328:3*/ fut.av1 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:733:4*/ fut.evTx = nil
+			/*line main_async.go:694:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
-		case 12: // resumes at main.go:328:3
+		case 10: // resumes at main.go:328:3
 			/*line main.go:328:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:738:4*/ if !ready {
-				fut.state = 12
+			/*line main_async.go:699:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.av1 = rt.SleepFuture{}
-			/*line main_async.go:743:4*/ fallthrough
-		case 13:
+			/*line main_async.go:704:4*/ fallthrough
+		case 11:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:746:4*/ state = 10
+			/*line main_async.go:707:4*/ state = 8
 			continue
-		case 14:
+		case 12:
 			{
 				/*line main.go:330:2*/ fut.state = -1
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:754:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:715:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -760,12 +721,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 7:
+	case 5:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[event]{}
 	switch fut.state {
-	case 12:
+	case 10:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = rt.SleepFuture{}
@@ -785,18 +746,14 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 1:
 		t.Line, t.Awaiting = 308, fut.aw0
 	case 2:
-		t.Line, t.Awaiting = 314, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 315, fut.aw0
-	case 4:
 		t.Line, t.Awaiting = 316, fut.aw0
-	case 5:
+	case 3:
 		t.Line, t.Awaiting = 318, fut.aw0
-	case 7:
+	case 5:
 		t.Line, t.Awaiting = 320, &fut.av0
-	case 8:
+	case 6:
 		t.Line, t.Awaiting = 322, fut.aw0
-	case 12:
+	case 10:
 		t.Line, t.Awaiting = 328, &fut.av1
 	}
 	return t

@@ -396,7 +396,7 @@ type serveFuture struct {
 	plain bool
 	ln    *netx.TCPListener
 	st    *Stats
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -426,7 +426,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:121:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
 			/*line main_async.go:427:4*/ fallthrough
 		case 2: // resumes at main.go:121:13
-			/*line main.go:121:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main.go:121:13*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:430:4*/ if !ready {
 				fut.state = 2
 				return zero, false
@@ -448,36 +448,20 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:128:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:129:3*/ fut.st.Active.Add(1)
 			/*line main.go:130:6*/ if !(fut.plain) {
-				/*line main_async.go:451:5*/ state = 5
+				/*line main_async.go:451:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:131:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, handlePlainFuture](initHandlePlainFuture(c, fut.st))
-			/*line main_async.go:457:4*/ fallthrough
-		case 4: // resumes at main.go:131:4
-			/*line main.go:131:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:460:4*/ if !ready {
-				fut.state = 4
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main_async.go:465:4*/ state = 1
+			/*line main.go:131:4*/ rt.SpawnInlineIn[struct{}, handlePlainFuture](cx, initHandlePlainFuture(c, fut.st))
+			/*line main_async.go:457:4*/ state = 1
 			continue
-		case 5:
-			/*line main.go:133:4*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, handleFuture](initHandleFuture(c, fut.st))
-			/*line main_async.go:469:4*/ fallthrough
-		case 6: // resumes at main.go:133:4
-			/*line main.go:133:4*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:472:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main_async.go:477:4*/ state = 1
+		case 4:
+			/*line main.go:133:4*/ rt.SpawnInlineIn[struct{}, handleFuture](cx, initHandleFuture(c, fut.st))
+			/*line main_async.go:461:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:480:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:464:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -486,9 +470,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -500,10 +482,6 @@ func (fut *serveFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 121, fut.aw0
-	case 4:
-		t.Line, t.Awaiting = 131, fut.aw0
-	case 6:
-		t.Line, t.Awaiting = 133, fut.aw0
 	}
 	return t
 }
@@ -551,12 +529,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:145:13*/ fut.aw0 = fut.lc.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:554:4*/ fut.addr = ""
+			/*line main_async.go:532:4*/ fut.addr = ""
 			fut.lc = nil
 			fallthrough
 		case 1: // resumes at main.go:145:13
 			/*line main.go:145:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:559:4*/ if !ready {
+			/*line main_async.go:537:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -569,35 +547,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:149:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:150:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.plain, fut.st))
-			/*line main_async.go:573:4*/ fallthrough
-		case 2: // resumes at main.go:150:9
-			/*line main.go:150:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:576:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:150:9*/ r_2 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.plain, fut.st))
 			/*line main.go:150:2*/ fut.srv = r_2
 			/*line main.go:151:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:583:4*/ fut.sigs = nil
+			/*line main_async.go:553:4*/ fut.sigs = nil
 			fallthrough
-		case 3: // resumes at main.go:151:12
+		case 2: // resumes at main.go:151:12
 			/*line main.go:151:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:587:4*/ if !ready {
-				fut.state = 3
+			/*line main_async.go:557:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:151:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:152:2*/ take(&fut.ln).Close()
 			/*line main.go:153:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:595:4*/ fut.srv = nil
+			/*line main_async.go:565:4*/ fut.srv = nil
 			fallthrough
-		case 4: // resumes at main.go:153:23
+		case 3: // resumes at main.go:153:23
 			/*line main.go:153:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:599:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:569:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -609,35 +579,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:157:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:612:4*/ fallthrough
-		case 5:
+			/*line main_async.go:582:4*/ fallthrough
+		case 4:
 			/*line main.go:157:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:615:5*/ state = 9
+				/*line main_async.go:585:5*/ state = 8
 				continue
 			}
 			fallthrough
-		case 6:
+		case 5:
 			/*line main.go:158:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:621:4*/ fallthrough
-		case 7: // resumes at main.go:158:3
+			/*line main_async.go:591:4*/ fallthrough
+		case 6: // resumes at main.go:158:3
 			/*line main.go:158:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:624:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:594:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:629:4*/ fallthrough
-		case 8:
+			/*line main_async.go:599:4*/ fallthrough
+		case 7:
 			/*line main.go:157:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:632:4*/ state = 5
+			/*line main_async.go:602:4*/ state = 4
 			continue
-		case 9:
+		case 8:
 			{
 				/*line main.go:160:2*/ fut.state = -1
 				/*line main.go:160:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:640:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:610:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -646,7 +616,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 7:
+	case 6:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = rt.SleepFuture{}
@@ -666,12 +636,10 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 1:
 		t.Line, t.Awaiting = 145, fut.aw0
 	case 2:
-		t.Line, t.Awaiting = 150, fut.aw0
-	case 3:
 		t.Line, t.Awaiting = 151, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 153, fut.aw0
-	case 7:
+	case 6:
 		t.Line, t.Awaiting = 158, &fut.av0
 	}
 	return t

@@ -101,7 +101,7 @@ type mainFuture struct {
 	handles []*rt.JoinHandle[int]
 	sum     int
 	i       int
-	aw0     any
+	aw0     rt.Future[rt.Tuple2[int, error]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -118,6 +118,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var h *rt.JoinHandle[int]
 	var n int
 	var err error
+	var i_2 int
 	var r *rt.JoinHandle[int]
 	var r_2 rt.Tuple2[int, error]
 	state := fut.state
@@ -125,49 +126,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
-			/*line main.go:42:2*/ fut.sum = 0
-			/*line main_async.go:129:4*/ fallthrough
+			/*line main.go:42:2*/ i_2 = 0
+			/*line main_async.go:130:4*/ fallthrough
 		case 1:
-			/*line main.go:42:23*/ if !(fut.sum < len(fut.names)) {
-				/*line main_async.go:132:5*/ state = 5
+			/*line main.go:42:23*/ if !(i_2 < len(fut.names)) {
+				/*line main_async.go:133:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:137:4*/ name = fut.names[fut.sum]
-			/*line main.go:45:29*/ fut.aw0 = rt.SpawnInlineAsync[int, workerFuture](initWorkerFuture(name, 3))
-			/*line main_async.go:139:4*/ fallthrough
-		case 3: // resumes at main.go:45:29
-			/*line main.go:45:29*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:142:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main_async.go:138:4*/ name = fut.names[i_2]
+			/*line main.go:45:29*/ r = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(name, 3))
 			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:148:4*/ fallthrough
-		case 4:
-			/*line main_async.go:150:4*/ fut.sum++
-			/*line main_async.go:151:4*/ state = 1
+			/*line main_async.go:141:4*/ fallthrough
+		case 3:
+			/*line main_async.go:143:4*/ i_2++
+			/*line main_async.go:144:4*/ state = 1
 			continue
-		case 5:
+		case 4:
 			/*line main.go:47:2*/ fut.sum = 0
 			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:156:4*/ fallthrough
-		case 6:
+			/*line main_async.go:149:4*/ fallthrough
+		case 5:
 			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:159:5*/ state = 10
+				/*line main_async.go:152:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 7:
-			/*line main_async.go:164:4*/ h = fut.handles[fut.i]
+		case 6:
+			/*line main_async.go:157:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:166:4*/ fallthrough
-		case 8: // resumes at main.go:49:13
-			/*line main.go:49:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:169:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:159:4*/ fallthrough
+		case 7: // resumes at main.go:49:13
+			/*line main.go:49:13*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:162:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -179,18 +172,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:182:4*/ fallthrough
-		case 9:
-			/*line main_async.go:184:4*/ fut.i++
-			/*line main_async.go:185:4*/ state = 6
+			/*line main_async.go:175:4*/ fallthrough
+		case 8:
+			/*line main_async.go:177:4*/ fut.i++
+			/*line main_async.go:178:4*/ state = 5
 			continue
-		case 10:
+		case 9:
 			{
 				/*line main.go:55:2*/ fut.state = -1
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:193:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -199,9 +192,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -211,9 +202,7 @@ func (fut *mainFuture) Cancel() {
 func (fut *mainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/hello/main.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 45, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 49, fut.aw0
 	}
 	return t

@@ -244,7 +244,7 @@ type serveFuture struct {
 	state int // the next case of Poll; -1 once done
 	ln    *netx.TCPListener
 	st    *Stats
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -274,7 +274,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:72:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
 			/*line main_async.go:275:4*/ fallthrough
 		case 2: // resumes at main.go:72:13
-			/*line main.go:72:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main.go:72:13*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:278:4*/ if !ready {
 				fut.state = 2
 				return zero, false
@@ -293,19 +293,11 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:77:4*/ return err, true
 				}
 			}
-			/*line main.go:79:3*/ fut.aw0 = rt.SpawnNamedInlineAsync[error, handleFuture]("conn "+c.RemoteAddr().String(), initHandleFuture(c, fut.st))
-			/*line main_async.go:297:4*/ fallthrough
-		case 3: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:300:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main_async.go:305:4*/ state = 1
+			/*line main.go:79:3*/ rt.SpawnNamedInlineIn[error, handleFuture](cx, "conn "+c.RemoteAddr().String(), initHandleFuture(c, fut.st))
+			/*line main_async.go:297:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:308:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:300:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -314,9 +306,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -328,8 +318,6 @@ func (fut *serveFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 72, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 79, fut.aw0
 	}
 	return t
 }
@@ -364,22 +352,22 @@ func (fut *janitorFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Janitor starts
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:355:4*/ fallthrough
 		case 1:
 			/*line main.go:88:3*/ fut.av0 = rt.MakeSleep(fut.every)
-			/*line main_async.go:370:4*/ fallthrough
+			/*line main_async.go:358:4*/ fallthrough
 		case 2: // resumes at main.go:88:3
 			/*line main.go:88:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:373:4*/ if !ready {
+			/*line main_async.go:361:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:89:3*/ fut.st.Ticks.Add(1)
-			/*line main_async.go:379:4*/ state = 1
+			/*line main_async.go:367:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:382:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
+			/*line main_async.go:370:4*/ panic("corio: JanitorAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -413,8 +401,7 @@ type startFuture struct {
 	state int // the next case of Poll; -1 once done
 	addr  string
 	st    *Stats
-	ln    *netx.TCPListener
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*netx.TCPListener, error]]
 }
 
 // StartAsync is the asynchronous twin of Start: it returns a future that runs the
@@ -427,6 +414,7 @@ func StartAsync(addr string, st *Stats) rt.Future[rt.Tuple2[*netx.TCPListener, e
 func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error], bool) {
 	var zero rt.Tuple2[*netx.TCPListener, error]
 	var ready bool
+	var ln *netx.TCPListener
 	var err error
 	var r rt.Tuple2[*netx.TCPListener, error]
 	state := fut.state
@@ -434,47 +422,30 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 		switch state {
 		case 0: // Start starts
 			/*line main.go:98:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:437:4*/ fut.addr = ""
+			/*line main_async.go:425:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:98:13
-			/*line main.go:98:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:441:4*/ if !ready {
+			/*line main.go:98:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:429:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:98:2*/ fut.ln, err = r.V0, r.V1
+			/*line main.go:98:2*/ ln, err = r.V0, r.V1
 			/*line main.go:99:2*/ if err != nil {
 				/*line main.go:100:3*/ {
 					/*line main.go:100:3*/ fut.state = -1
 					/*line main.go:100:3*/ return rt.Tuple2[*netx.TCPListener, error]{V0: nil, V1: err}, true
 				}
 			}
-			/*line main.go:102:2*/ fut.aw0 = rt.SpawnNamedInlineAsync[error, serveFuture]("acceptor", initServeFuture(fut.ln, fut.st))
-			/*line main_async.go:454:4*/ fallthrough
-		case 2: // resumes at main.go:102:2
-			/*line main.go:102:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:457:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:103:2*/ fut.aw0 = rt.SpawnNamedInlineAsync[struct{}, janitorFuture]("janitor", initJanitorFuture(time.Minute, fut.st))
-			/*line main_async.go:463:4*/ fut.st = nil
-			fallthrough
-		case 3: // resumes at main.go:103:2
-			/*line main.go:103:2*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line main_async.go:467:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:102:2*/ rt.SpawnNamedInlineIn[error, serveFuture](cx, "acceptor", initServeFuture(ln, fut.st))
+			/*line main.go:103:2*/ rt.SpawnNamedInlineIn[struct{}, janitorFuture](cx, "janitor", initJanitorFuture(time.Minute, take(&fut.st)))
 			{
 				/*line main.go:104:2*/ fut.state = -1
-				/*line main.go:104:2*/ return rt.Tuple2[*netx.TCPListener, error]{V0: fut.ln, V1: nil}, true
+				/*line main.go:104:2*/ return rt.Tuple2[*netx.TCPListener, error]{V0: ln, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:477:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
+			/*line main_async.go:448:4*/ panic("corio: StartAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -483,9 +454,7 @@ func (fut *startFuture) Poll(cx *rt.Context) (rt.Tuple2[*netx.TCPListener, error
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *startFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -497,13 +466,18 @@ func (fut *startFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 1:
 		t.Line, t.Awaiting = 98, fut.aw0
-	case 2:
-		t.Line, t.Awaiting = 102, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 103, fut.aw0
 	}
 	return t
 }
 
 // If this fails to compile, Start changed since asyncgen ran: run go generate.
 var _ func(string, *Stats) (*netx.TCPListener, error) = Start
+
+// take returns *p and clears it: the last use of a future's field moves the
+// value out, so the future no longer keeps it reachable.
+func take[T interface{}](p *T) T {
+	v := *p
+	var z T
+	*p = z
+	return v
+}

@@ -126,7 +126,7 @@ type serveFuture struct {
 	ln       *netx.TCPListener
 	upstream string
 	st       *Stats
-	aw0      any
+	aw0      rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // ServeAsync is the asynchronous twin of Serve: it returns a future that runs the
@@ -156,7 +156,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:70:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
 			/*line main_async.go:157:4*/ fallthrough
 		case 2: // resumes at main.go:70:13
-			/*line main.go:70:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line main.go:70:13*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:160:4*/ if !ready {
 				fut.state = 2
 				return zero, false
@@ -177,19 +177,11 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:77:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:78:3*/ fut.st.Active.Add(1)
-			/*line main.go:79:3*/ fut.aw0 = rt.SpawnInlineAsync[error, proxyFuture](initProxyFuture(c, fut.upstream, fut.st))
-			/*line main_async.go:181:4*/ fallthrough
-		case 3: // resumes at main.go:79:3
-			/*line main.go:79:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:184:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main_async.go:189:4*/ state = 1
+			/*line main.go:79:3*/ rt.SpawnInlineIn[error, proxyFuture](cx, initProxyFuture(c, fut.upstream, fut.st))
+			/*line main_async.go:181:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:192:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:184:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -198,9 +190,7 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *serveFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -212,8 +202,6 @@ func (fut *serveFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 70, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 79, fut.aw0
 	}
 	return t
 }
@@ -257,11 +245,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:260:4*/ fut.listen = ""
+			/*line main_async.go:248:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:264:4*/ if !ready {
+			/*line main_async.go:252:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -274,37 +262,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:93:9*/ fut.aw0 = rt.SpawnInlineAsync[error, serveFuture](initServeFuture(fut.ln, fut.upstream, fut.st))
-			/*line main_async.go:278:4*/ fut.upstream = ""
-			fut.st = nil
-			fallthrough
-		case 2: // resumes at main.go:93:9
-			/*line main.go:93:9*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:283:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:93:9*/ r_2 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, take(&fut.upstream), take(&fut.st)))
 			/*line main.go:93:2*/ fut.srv = r_2
 			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:290:4*/ fut.sigs = nil
+			/*line main_async.go:268:4*/ fut.sigs = nil
 			fallthrough
-		case 3: // resumes at main.go:94:12
+		case 2: // resumes at main.go:94:12
 			/*line main.go:94:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:294:4*/ if !ready {
-				fut.state = 3
+			/*line main_async.go:272:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:2*/ fut.sig, _ = r_3.V0, r_3.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
 			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:302:4*/ fut.srv = nil
+			/*line main_async.go:280:4*/ fut.srv = nil
 			fallthrough
-		case 4: // resumes at main.go:96:23
+		case 3: // resumes at main.go:96:23
 			/*line main.go:96:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:284:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -320,7 +298,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:323:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:301:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -344,10 +322,8 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 1:
 		t.Line, t.Awaiting = 88, fut.aw0
 	case 2:
-		t.Line, t.Awaiting = 93, fut.aw0
-	case 3:
 		t.Line, t.Awaiting = 94, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 96, fut.aw0
 	}
 	return t

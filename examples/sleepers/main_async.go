@@ -90,11 +90,11 @@ type mainFuture struct {
 	heapBefore uint64
 	c          *counts
 	handles    []*rt.JoinHandle[time.Duration]
-	i          int
 	s          Summary
 	total      time.Duration
+	i_2        int
 	av0        rt.SleepFuture
-	aw0        any
+	aw0        rt.Future[rt.Tuple2[time.Duration, error]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -107,6 +107,7 @@ func MainAsync(durs []time.Duration, heapBefore uint64) rt.Future[rt.Tuple2[Summ
 func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 	var zero rt.Tuple2[Summary, error]
 	var ready bool
+	var i int
 	var d time.Duration
 	var h *rt.JoinHandle[time.Duration]
 	var late time.Duration
@@ -119,72 +120,64 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 		case 0: // Main starts
 			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
-			/*line main.go:64:2*/ fut.i = 0
-			/*line main_async.go:123:4*/ fallthrough
+			/*line main.go:64:2*/ i = 0
+			/*line main_async.go:124:4*/ fallthrough
 		case 1:
-			/*line main.go:64:20*/ if !(fut.i < len(fut.durs)) {
-				/*line main_async.go:126:5*/ state = 5
+			/*line main.go:64:20*/ if !(i < len(fut.durs)) {
+				/*line main_async.go:127:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:131:4*/ d = fut.durs[fut.i]
-			/*line main.go:65:16*/ fut.aw0 = rt.SpawnInlineAsync[time.Duration, sleeperFuture](initSleeperFuture(d, fut.c))
-			/*line main_async.go:133:4*/ fallthrough
-		case 3: // resumes at main.go:65:16
-			/*line main.go:65:16*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[time.Duration]]).Poll(cx)
-			/*line main_async.go:136:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:65:3*/ fut.handles[fut.i] = r
-			/*line main_async.go:142:4*/ fallthrough
-		case 4:
-			/*line main_async.go:144:4*/ fut.i++
-			/*line main_async.go:145:4*/ state = 1
+			/*line main_async.go:132:4*/ d = fut.durs[i]
+			/*line main.go:65:16*/ r = rt.SpawnInlineIn[time.Duration, sleeperFuture](cx, initSleeperFuture(d, fut.c))
+			/*line main.go:65:3*/ fut.handles[i] = r
+			/*line main_async.go:135:4*/ fallthrough
+		case 3:
+			/*line main_async.go:137:4*/ i++
+			/*line main_async.go:138:4*/ state = 1
 			continue
-		case 5:
+		case 4:
 			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
-				/*line main_async.go:149:5*/ state = 8
+				/*line main_async.go:142:5*/ state = 7
 				continue
 			}
 			fallthrough
-		case 6:
+		case 5:
 			/*line main.go:69:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:155:4*/ fallthrough
-		case 7: // resumes at main.go:69:3
+			/*line main_async.go:148:4*/ fallthrough
+		case 6: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:158:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:151:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:163:4*/ state = 5
+			/*line main_async.go:156:4*/ state = 4
 			continue
-		case 8:
+		case 7:
 			/*line main.go:71:2*/ fut.s = Summary{}
 			/*line main.go:72:2*/ fut.s.Asleep = (*fut.c).asleep.Load()
 			/*line main.go:73:2*/ fut.s.HeapPerTask = float64(int64(heapInUse())-int64(fut.heapBefore)) / float64(fut.s.Asleep)
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
-			/*line main.go:76:2*/ fut.i = 0
-			/*line main_async.go:172:4*/ fallthrough
-		case 9:
-			/*line main.go:76:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:175:5*/ state = 13
+			/*line main.go:76:2*/ fut.i_2 = 0
+			/*line main_async.go:165:4*/ fallthrough
+		case 8:
+			/*line main.go:76:20*/ if !(fut.i_2 < len(fut.handles)) {
+				/*line main_async.go:168:5*/ state = 12
 				continue
 			}
 			fallthrough
-		case 10:
-			/*line main_async.go:180:4*/ h = fut.handles[fut.i]
+		case 9:
+			/*line main_async.go:173:4*/ h = fut.handles[fut.i_2]
 			/*line main.go:77:16*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:182:4*/ fut.c = nil
+			/*line main_async.go:175:4*/ fut.c = nil
 			fallthrough
-		case 11: // resumes at main.go:77:16
-			/*line main.go:77:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[time.Duration, error]]).Poll(cx)
-			/*line main_async.go:186:4*/ if !ready {
-				fut.state = 11
+		case 10: // resumes at main.go:77:16
+			/*line main.go:77:16*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:179:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -199,19 +192,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:82:3*/ fut.total += late
 			/*line main.go:83:3*/ fut.s.MinLate = min(fut.s.MinLate, late)
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
-			/*line main_async.go:202:4*/ fallthrough
-		case 12:
-			/*line main_async.go:204:4*/ fut.i++
-			/*line main_async.go:205:4*/ state = 9
+			/*line main_async.go:195:4*/ fallthrough
+		case 11:
+			/*line main_async.go:197:4*/ fut.i_2++
+			/*line main_async.go:198:4*/ state = 8
 			continue
-		case 13:
+		case 12:
 			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(take(&fut.durs)))
 			{
 				/*line main.go:87:2*/ fut.state = -1
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:214:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:207:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -220,14 +213,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 7:
+	case 6:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = rt.SleepFuture{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -237,11 +228,9 @@ func (fut *mainFuture) Cancel() {
 func (fut *mainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/sleepers/main.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 65, fut.aw0
-	case 7:
+	case 6:
 		t.Line, t.Awaiting = 69, &fut.av0
-	case 11:
+	case 10:
 		t.Line, t.Awaiting = 77, fut.aw0
 	}
 	return t

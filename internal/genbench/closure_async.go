@@ -9,10 +9,10 @@ import "github.com/corio-go/corio/rt"
 type fanOutClosureFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
-	one   int
 	hs    []*rt.JoinHandle[int]
-	i     int
-	aw0   any
+	sum   int
+	i_2   int
+	aw0   rt.Future[rt.Tuple2[int, error]]
 }
 
 // FanOutClosureAsync is the asynchronous twin of FanOutClosure: it returns a future that runs the
@@ -25,6 +25,8 @@ func FanOutClosureAsync(n int) rt.Future[int] {
 func (fut *fanOutClosureFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var one int
+	var i int
 	var h *rt.JoinHandle[int]
 	var v int
 	var r *rt.JoinHandle[int]
@@ -33,67 +35,59 @@ func (fut *fanOutClosureFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // FanOutClosure starts
-			/*line closure.go:11:2*/ fut.one = 1
+			/*line closure.go:11:2*/ one = 1
 			/*line closure.go:12:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line closure.go:13:2*/ fut.i = 0
-			/*line closure_async.go:39:4*/ fallthrough
+			/*line closure.go:13:2*/ i = 0
+			/*line closure_async.go:41:4*/ fallthrough
 		case 1:
-			/*line closure.go:13:17*/ if !(fut.i < len(fut.hs)) {
-				/*line closure_async.go:42:5*/ state = 5
+			/*line closure.go:13:17*/ if !(i < len(fut.hs)) {
+				/*line closure_async.go:44:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closure.go:14:11*/ fut.aw0 = rt.SpawnAsync(newFanOutClosureFunc1Future(fut.i, fut.one))
-			/*line closure_async.go:48:4*/ fallthrough
-		case 3: // resumes at closure.go:14:11
-			/*line closure.go:14:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line closure_async.go:51:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line closure.go:14:3*/ fut.hs[fut.i] = r
-			/*line closure_async.go:57:4*/ fallthrough
-		case 4:
-			/*line closure_async.go:59:4*/ fut.i++
-			/*line closure_async.go:60:4*/ state = 1
+			/*line closure.go:14:11*/ r = rt.SpawnIn[int](cx, newFanOutClosureFunc1Future(i, one))
+			/*line closure.go:14:3*/ fut.hs[i] = r
+			/*line closure_async.go:51:4*/ fallthrough
+		case 3:
+			/*line closure_async.go:53:4*/ i++
+			/*line closure_async.go:54:4*/ state = 1
 			continue
+		case 4:
+			/*line closure.go:19:2*/ fut.sum = 0
+			/*line closure.go:20:2*/ fut.i_2 = 0
+			/*line closure_async.go:59:4*/ fallthrough
 		case 5:
-			/*line closure.go:19:2*/ fut.one = 0
-			/*line closure.go:20:2*/ fut.i = 0
-			/*line closure_async.go:65:4*/ fallthrough
-		case 6:
-			/*line closure.go:20:20*/ if !(fut.i < len(fut.hs)) {
-				/*line closure_async.go:68:5*/ state = 10
+			/*line closure.go:20:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line closure_async.go:62:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 7:
-			/*line closure_async.go:73:4*/ h = fut.hs[fut.i]
+		case 6:
+			/*line closure_async.go:67:4*/ h = fut.hs[fut.i_2]
 			/*line closure.go:21:11*/ fut.aw0 = h.JoinAsync()
-			/*line closure_async.go:75:4*/ fallthrough
-		case 8: // resumes at closure.go:21:11
-			/*line closure.go:21:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line closure_async.go:78:4*/ if !ready {
-				fut.state = 8
+			/*line closure_async.go:69:4*/ fallthrough
+		case 7: // resumes at closure.go:21:11
+			/*line closure.go:21:11*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line closure_async.go:72:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line closure.go:21:3*/ v, _ = r_2.V0, r_2.V1
-			/*line closure.go:22:3*/ fut.one += v
-			/*line closure_async.go:85:4*/ fallthrough
-		case 9:
-			/*line closure_async.go:87:4*/ fut.i++
-			/*line closure_async.go:88:4*/ state = 6
+			/*line closure.go:22:3*/ fut.sum += v
+			/*line closure_async.go:79:4*/ fallthrough
+		case 8:
+			/*line closure_async.go:81:4*/ fut.i_2++
+			/*line closure_async.go:82:4*/ state = 5
 			continue
-		case 10:
+		case 9:
 			{
 				/*line closure.go:24:2*/ fut.state = -1
-				/*line closure.go:24:2*/ return fut.one, true
+				/*line closure.go:24:2*/ return fut.sum, true
 			}
 		default:
-			/*line closure_async.go:96:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
+			/*line closure_async.go:90:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -102,9 +96,7 @@ func (fut *fanOutClosureFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fanOutClosureFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -114,9 +106,7 @@ func (fut *fanOutClosureFuture) Cancel() {
 func (fut *fanOutClosureFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.FanOutClosure", File: "github.com/corio-go/corio/internal/genbench/closure.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 14, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 21, fut.aw0
 	}
 	return t
@@ -148,10 +138,10 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOutClosure.func1 starts
 			/*line closure.go:15:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line closure_async.go:151:4*/ fallthrough
+			/*line closure_async.go:141:4*/ fallthrough
 		case 1: // resumes at closure.go:15:4
 			/*line closure.go:15:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line closure_async.go:154:4*/ if !ready {
+			/*line closure_async.go:144:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -161,7 +151,7 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line closure.go:16:4*/ return fut.i + fut.one, true
 			}
 		default:
-			/*line closure_async.go:164:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
+			/*line closure_async.go:154:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

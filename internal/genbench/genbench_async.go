@@ -1223,9 +1223,9 @@ type fanOutFuture struct {
 	state int // the next case of Poll; -1 once done
 	n     int
 	hs    []*rt.JoinHandle[int]
-	i     int
+	sum   int
 	i_2   int
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[int, error]]
 }
 
 // FanOutAsync is the asynchronous twin of FanOut: it returns a future that runs the
@@ -1238,6 +1238,7 @@ func FanOutAsync(n int) rt.Future[int] {
 func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
+	var i int
 	var h *rt.JoinHandle[int]
 	var v int
 	var r *rt.JoinHandle[int]
@@ -1247,65 +1248,57 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOut starts
 			/*line genbench.go:82:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line genbench.go:83:2*/ fut.i = 0
-			/*line genbench_async.go:1251:4*/ fallthrough
+			/*line genbench.go:83:2*/ i = 0
+			/*line genbench_async.go:1252:4*/ fallthrough
 		case 1:
-			/*line genbench.go:83:17*/ if !(fut.i < len(fut.hs)) {
-				/*line genbench_async.go:1254:5*/ state = 5
+			/*line genbench.go:83:17*/ if !(i < len(fut.hs)) {
+				/*line genbench_async.go:1255:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line genbench.go:84:11*/ fut.aw0 = rt.SpawnInlineAsync[int, leafFuture](initLeafFuture(fut.i))
-			/*line genbench_async.go:1260:4*/ fallthrough
-		case 3: // resumes at genbench.go:84:11
-			/*line genbench.go:84:11*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line genbench_async.go:1263:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line genbench.go:84:3*/ fut.hs[fut.i] = r
-			/*line genbench_async.go:1269:4*/ fallthrough
-		case 4:
-			/*line genbench_async.go:1271:4*/ fut.i++
-			/*line genbench_async.go:1272:4*/ state = 1
+			/*line genbench.go:84:11*/ r = rt.SpawnInlineIn[int, leafFuture](cx, initLeafFuture(i))
+			/*line genbench.go:84:3*/ fut.hs[i] = r
+			/*line genbench_async.go:1262:4*/ fallthrough
+		case 3:
+			/*line genbench_async.go:1264:4*/ i++
+			/*line genbench_async.go:1265:4*/ state = 1
 			continue
-		case 5:
-			/*line genbench.go:86:2*/ fut.i = 0
+		case 4:
+			/*line genbench.go:86:2*/ fut.sum = 0
 			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1277:4*/ fallthrough
-		case 6:
+			/*line genbench_async.go:1270:4*/ fallthrough
+		case 5:
 			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1280:5*/ state = 10
+				/*line genbench_async.go:1273:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 7:
-			/*line genbench_async.go:1285:4*/ h = fut.hs[fut.i_2]
+		case 6:
+			/*line genbench_async.go:1278:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1287:4*/ fallthrough
-		case 8: // resumes at genbench.go:88:11
-			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line genbench_async.go:1290:4*/ if !ready {
-				fut.state = 8
+			/*line genbench_async.go:1280:4*/ fallthrough
+		case 7: // resumes at genbench.go:88:11
+			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:1283:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:88:3*/ v, _ = r_2.V0, r_2.V1
-			/*line genbench.go:89:3*/ fut.i += v
-			/*line genbench_async.go:1297:4*/ fallthrough
-		case 9:
-			/*line genbench_async.go:1299:4*/ fut.i_2++
-			/*line genbench_async.go:1300:4*/ state = 6
+			/*line genbench.go:89:3*/ fut.sum += v
+			/*line genbench_async.go:1290:4*/ fallthrough
+		case 8:
+			/*line genbench_async.go:1292:4*/ fut.i_2++
+			/*line genbench_async.go:1293:4*/ state = 5
 			continue
-		case 10:
+		case 9:
 			{
 				/*line genbench.go:91:2*/ fut.state = -1
-				/*line genbench.go:91:2*/ return fut.i, true
+				/*line genbench.go:91:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:1308:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1301:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1314,9 +1307,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *fanOutFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -1326,9 +1317,7 @@ func (fut *fanOutFuture) Cancel() {
 func (fut *fanOutFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.FanOut", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 84, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 88, fut.aw0
 	}
 	return t
@@ -1368,11 +1357,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1371:4*/ fut.open = nil
+			/*line genbench_async.go:1360:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1375:4*/ if !ready {
+			/*line genbench_async.go:1364:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1382,10 +1371,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1385:4*/ fut.state = -1
+			/*line genbench_async.go:1374:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1388:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1377:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1464,22 +1453,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1467:5*/ state = 3
+				/*line genbench_async.go:1456:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1473:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1462:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1477:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1479:4*/ if driven {
+			/*line genbench_async.go:1468:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1482:4*/ if !ready {
+			/*line genbench_async.go:1471:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1491,15 +1480,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:128:9*/ fut.aw0 = newDeepFuture(cx, fut.depth-1, fut.n)
-			/*line genbench_async.go:1494:4*/ fresh = true
+			/*line genbench_async.go:1483:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1497:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1486:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1499:4*/ if driven {
+			/*line genbench_async.go:1488:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1502:4*/ if !ready {
+			/*line genbench_async.go:1491:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1510,10 +1499,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1513:4*/ fut.state = -1
+			/*line genbench_async.go:1502:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1516:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1505:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1596,23 +1585,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1599:5*/ state = 3
+				/*line genbench_async.go:1588:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1605:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1594:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1610:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1599:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1612:4*/ if driven {
+			/*line genbench_async.go:1601:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1615:4*/ if !ready {
+			/*line genbench_async.go:1604:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1624,16 +1613,16 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:139:9*/ fut.aw0 = newDeepIdleFuture(cx, fut.depth-1, fut.open)
-			/*line genbench_async.go:1627:4*/ fresh = true
+			/*line genbench_async.go:1616:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1620:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1633:4*/ if driven {
+			/*line genbench_async.go:1622:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1636:4*/ if !ready {
+			/*line genbench_async.go:1625:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1644,10 +1633,10 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1647:4*/ fut.state = -1
+			/*line genbench_async.go:1636:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1650:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1639:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1716,30 +1705,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1719:4*/ fut.i = 0
-			/*line genbench_async.go:1720:4*/ fallthrough
+			/*line genbench_async.go:1708:4*/ fut.i = 0
+			/*line genbench_async.go:1709:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1723:5*/ state = 5
+				/*line genbench_async.go:1712:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1729:4*/ fallthrough
+			/*line genbench_async.go:1718:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1732:4*/ if !ready {
+			/*line genbench_async.go:1721:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1739:4*/ fallthrough
+			/*line genbench_async.go:1728:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1741:4*/ fut.i++
-			/*line genbench_async.go:1742:4*/ state = 1
+			/*line genbench_async.go:1730:4*/ fut.i++
+			/*line genbench_async.go:1731:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1747,7 +1736,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1750:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1739:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1803,30 +1792,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1806:4*/ fut.i = 0
-			/*line genbench_async.go:1807:4*/ fallthrough
+			/*line genbench_async.go:1795:4*/ fut.i = 0
+			/*line genbench_async.go:1796:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1810:5*/ state = 5
+				/*line genbench_async.go:1799:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1816:4*/ fallthrough
+			/*line genbench_async.go:1805:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1819:4*/ if !ready {
+			/*line genbench_async.go:1808:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1826:4*/ fallthrough
+			/*line genbench_async.go:1815:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1828:4*/ fut.i++
-			/*line genbench_async.go:1829:4*/ state = 1
+			/*line genbench_async.go:1817:4*/ fut.i++
+			/*line genbench_async.go:1818:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1834,7 +1823,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1837:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1826:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1893,13 +1882,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1896:4*/ fallthrough
+			/*line genbench_async.go:1885:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1899:4*/ fallthrough
+			/*line genbench_async.go:1888:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1902:4*/ if !ready {
+			/*line genbench_async.go:1891:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1913,18 +1902,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1916:4*/ fallthrough
+			/*line genbench_async.go:1905:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1919:4*/ if !ready {
+			/*line genbench_async.go:1908:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1924:4*/ state = 1
+			/*line genbench_async.go:1913:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1927:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1916:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1972,7 +1961,7 @@ type pingPongFuture struct {
 	i     int
 	av0   syncx.SendFuture[int]
 	av1   syncx.RecvFuture[int]
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[struct{}, error]]
 }
 
 // PingPongAsync is the asynchronous twin of PingPong: it returns a future that runs the
@@ -1995,61 +1984,53 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // PingPong starts
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:193:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, pongFuture](initPongFuture(prx, qtx))
-			/*line genbench_async.go:1999:4*/ fallthrough
-		case 1: // resumes at genbench.go:193:7
-			/*line genbench.go:193:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:2002:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line genbench.go:193:7*/ r = rt.SpawnInlineIn[struct{}, pongFuture](cx, initPongFuture(prx, qtx))
 			/*line genbench.go:193:2*/ fut.h = r
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2010:4*/ fut.i = 0
-			/*line genbench_async.go:2011:4*/ fallthrough
-		case 2:
+			/*line genbench_async.go:1991:4*/ fut.i = 0
+			/*line genbench_async.go:1992:4*/ fallthrough
+		case 1:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2014:5*/ state = 7
+				/*line genbench_async.go:1995:5*/ state = 6
 				continue
 			}
 			fallthrough
-		case 3:
+		case 2:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:2020:4*/ fallthrough
-		case 4: // resumes at genbench.go:196:3
+			/*line genbench_async.go:2001:4*/ fallthrough
+		case 3: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2023:4*/ if !ready {
-				fut.state = 4
+			/*line genbench_async.go:2004:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:2029:4*/ fallthrough
-		case 5: // resumes at genbench.go:197:10
+			/*line genbench_async.go:2010:4*/ fallthrough
+		case 4: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2032:4*/ if !ready {
-				fut.state = 5
+			/*line genbench_async.go:2013:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:2038:4*/ fallthrough
-		case 6:
-			/*line genbench_async.go:2040:4*/ fut.i++
-			/*line genbench_async.go:2041:4*/ state = 2
+			/*line genbench_async.go:2019:4*/ fallthrough
+		case 5:
+			/*line genbench_async.go:2021:4*/ fut.i++
+			/*line genbench_async.go:2022:4*/ state = 1
 			continue
-		case 7:
+		case 6:
 			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2046:4*/ fut.qrx = nil
+			/*line genbench_async.go:2027:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
-		case 8: // resumes at genbench.go:200:2
-			/*line genbench.go:200:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2051:4*/ if !ready {
-				fut.state = 8
+		case 7: // resumes at genbench.go:200:2
+			/*line genbench.go:200:2*/ _, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:2032:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -2058,7 +2039,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2061:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2042:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2067,19 +2048,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pingPongFuture) Cancel() {
 	switch fut.state {
-	case 4:
+	case 3:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[int]{}
 	switch fut.state {
-	case 5:
+	case 4:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = syncx.RecvFuture[int]{}
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -2089,13 +2068,11 @@ func (fut *pingPongFuture) Cancel() {
 func (fut *pingPongFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.PingPong", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
 	switch fut.state {
-	case 1:
-		t.Line, t.Awaiting = 193, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 196, &fut.av0
-	case 5:
+	case 4:
 		t.Line, t.Awaiting = 197, &fut.av1
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 200, fut.aw0
 	}
 	return t
@@ -2133,13 +2110,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:2136:4*/ fallthrough
+			/*line genbench_async.go:2113:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:2139:4*/ fallthrough
+			/*line genbench_async.go:2116:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2142:4*/ if !ready {
+			/*line genbench_async.go:2119:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2153,18 +2130,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:2156:4*/ fallthrough
+			/*line genbench_async.go:2133:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2159:4*/ if !ready {
+			/*line genbench_async.go:2136:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:2164:4*/ state = 1
+			/*line genbench_async.go:2141:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:2167:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2144:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2229,61 +2206,53 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // PingPongTwin starts
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:223:7*/ fut.aw0 = rt.SpawnInlineAsync[struct{}, pongTwinFuture](initPongTwinFuture(prx, qtx))
-			/*line genbench_async.go:2233:4*/ fallthrough
-		case 1: // resumes at genbench.go:223:7
-			/*line genbench.go:223:7*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[struct{}]]).Poll(cx)
-			/*line genbench_async.go:2236:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line genbench.go:223:7*/ r = rt.SpawnInlineIn[struct{}, pongTwinFuture](cx, initPongTwinFuture(prx, qtx))
 			/*line genbench.go:223:2*/ fut.h = r
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2244:4*/ fut.i = 0
-			/*line genbench_async.go:2245:4*/ fallthrough
-		case 2:
+			/*line genbench_async.go:2213:4*/ fut.i = 0
+			/*line genbench_async.go:2214:4*/ fallthrough
+		case 1:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2248:5*/ state = 7
+				/*line genbench_async.go:2217:5*/ state = 6
 				continue
 			}
 			fallthrough
-		case 3:
+		case 2:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:2254:4*/ fallthrough
-		case 4: // resumes at genbench.go:226:3
+			/*line genbench_async.go:2223:4*/ fallthrough
+		case 3: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2257:4*/ if !ready {
-				fut.state = 4
+			/*line genbench_async.go:2226:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:2263:4*/ fallthrough
-		case 5: // resumes at genbench.go:227:7
+			/*line genbench_async.go:2232:4*/ fallthrough
+		case 4: // resumes at genbench.go:227:7
 			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2266:4*/ if !ready {
-				fut.state = 5
+			/*line genbench_async.go:2235:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:2272:4*/ fallthrough
-		case 6:
-			/*line genbench_async.go:2274:4*/ fut.i++
-			/*line genbench_async.go:2275:4*/ state = 2
+			/*line genbench_async.go:2241:4*/ fallthrough
+		case 5:
+			/*line genbench_async.go:2243:4*/ fut.i++
+			/*line genbench_async.go:2244:4*/ state = 1
 			continue
-		case 7:
+		case 6:
 			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2280:4*/ fut.qrx = nil
+			/*line genbench_async.go:2249:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
-		case 8: // resumes at genbench.go:230:2
+		case 7: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2285:4*/ if !ready {
-				fut.state = 8
+			/*line genbench_async.go:2254:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -2292,7 +2261,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2295:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2264:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2313,13 +2282,11 @@ func (fut *pingPongTwinFuture) Cancel() {
 func (fut *pingPongTwinFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.PingPongTwin", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
 	switch fut.state {
-	case 1:
-		t.Line, t.Awaiting = 223, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 226, fut.aw0
-	case 5:
+	case 4:
 		t.Line, t.Awaiting = 227, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 230, fut.aw0
 	}
 	return t
@@ -2363,59 +2330,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2366:4*/ fut.i = 0
-			/*line genbench_async.go:2367:4*/ fallthrough
+			/*line genbench_async.go:2333:4*/ fut.i = 0
+			/*line genbench_async.go:2334:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2370:5*/ state = 10
+				/*line genbench_async.go:2337:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2376:5*/ state = 5
+				/*line genbench_async.go:2343:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2382:4*/ fallthrough
+			/*line genbench_async.go:2349:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2385:4*/ if !ready {
+			/*line genbench_async.go:2352:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2390:4*/ state = 7
+			/*line genbench_async.go:2357:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2394:4*/ fallthrough
+			/*line genbench_async.go:2361:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2397:4*/ if !ready {
+			/*line genbench_async.go:2364:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2402:4*/ fallthrough
+			/*line genbench_async.go:2369:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2405:4*/ fallthrough
+			/*line genbench_async.go:2372:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2408:4*/ if !ready {
+			/*line genbench_async.go:2375:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2415:4*/ fallthrough
+			/*line genbench_async.go:2382:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2417:4*/ fut.i++
-			/*line genbench_async.go:2418:4*/ state = 1
+			/*line genbench_async.go:2384:4*/ fut.i++
+			/*line genbench_async.go:2385:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2423,7 +2390,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2426:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2393:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2496,59 +2463,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2499:4*/ fut.i = 0
-			/*line genbench_async.go:2500:4*/ fallthrough
+			/*line genbench_async.go:2466:4*/ fut.i = 0
+			/*line genbench_async.go:2467:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2503:5*/ state = 10
+				/*line genbench_async.go:2470:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2509:5*/ state = 5
+				/*line genbench_async.go:2476:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2515:4*/ fallthrough
+			/*line genbench_async.go:2482:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2518:4*/ if !ready {
+			/*line genbench_async.go:2485:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2523:4*/ state = 7
+			/*line genbench_async.go:2490:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2527:4*/ fallthrough
+			/*line genbench_async.go:2494:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2530:4*/ if !ready {
+			/*line genbench_async.go:2497:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2535:4*/ fallthrough
+			/*line genbench_async.go:2502:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2538:4*/ fallthrough
+			/*line genbench_async.go:2505:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2541:4*/ if !ready {
+			/*line genbench_async.go:2508:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2548:4*/ fallthrough
+			/*line genbench_async.go:2515:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2550:4*/ fut.i++
-			/*line genbench_async.go:2551:4*/ state = 1
+			/*line genbench_async.go:2517:4*/ fut.i++
+			/*line genbench_async.go:2518:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2556,7 +2523,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2559:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2526:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

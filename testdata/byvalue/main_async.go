@@ -798,7 +798,6 @@ var _ func(*syncx.RwLock, *syncx.Semaphore, *int, int) (int, error) = Guarded
 type mainFuture struct {
 	state    int // the next case of Poll; -1 once done
 	mu       *syncx.Mutex
-	rx       *syncx.Receiver[int]
 	h        *rt.JoinHandle[error]
 	s        int
 	c        int
@@ -808,10 +807,8 @@ type mainFuture struct {
 	btx      *syncx.Sender[string]
 	ha       *rt.JoinHandle[string]
 	hb       *rt.JoinHandle[string]
-	rw       *syncx.RwLock
 	shared   *int
 	sem      *syncx.Semaphore
-	g1       *rt.JoinHandle[rt.Tuple2[int, error]]
 	g2       *rt.JoinHandle[rt.Tuple2[int, error]]
 	e1       error
 	r_7      string
@@ -837,6 +834,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var driven, fresh bool
 	var total *int
 	var tx *syncx.Sender[int]
+	var rx *syncx.Receiver[int]
 	var err error
 	var name string
 	var va string
@@ -844,6 +842,8 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var je **rt.JoinError
 	var vb string
 	var errb error
+	var rw *syncx.RwLock
+	var g1 *rt.JoinHandle[rt.Tuple2[int, error]]
 	var e2 error
 	var mtx *syncx.Sender[string]
 	var mrx *syncx.Receiver[string]
@@ -891,42 +891,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.aw0 = nil
 			fut.c_count = countFuture{}
 			/*line main.go:127:2*/ fmt.Println("count", r)
-			/*line main.go:129:2*/ tx, fut.rx = syncx.NewChannel[int](2)
-			/*line main.go:130:7*/ fut.aw0 = rt.SpawnInlineAsync[error, produceFuture](initProduceFuture(tx, 50))
-			/*line main_async.go:896:4*/ fallthrough
-		case 2: // resumes at main.go:130:7
-			/*line main.go:130:7*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line main_async.go:899:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:129:2*/ tx, rx = syncx.NewChannel[int](2)
+			/*line main.go:130:7*/ r_2 = rt.SpawnInlineIn[error, produceFuture](cx, initProduceFuture(tx, 50))
 			/*line main.go:130:2*/ fut.h = r_2
-			/*line main.go:131:10*/ fut.c_sum = initSumFuture(fut.rx)
-			/*line main_async.go:906:4*/ fut.aw0 = &fut.c_sum
+			/*line main.go:131:10*/ fut.c_sum = initSumFuture(rx)
+			/*line main_async.go:898:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
-			fut.rx = nil
 			fallthrough
-		case 3: // resumes at main.go:131:10
-			/*line main_async.go:911:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 2: // resumes at main.go:131:10
+			/*line main_async.go:902:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:10*/ r_3, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:913:4*/ if driven {
+			/*line main_async.go:904:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:916:4*/ if !ready {
-				fut.state = 3
+			/*line main_async.go:907:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sum = sumFuture{}
 			/*line main.go:131:2*/ fut.s, fut.c = r_3.V0, r_3.V1
 			/*line main.go:132:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:924:4*/ fut.h = nil
+			/*line main_async.go:915:4*/ fut.h = nil
 			fallthrough
-		case 4: // resumes at main.go:132:12
+		case 3: // resumes at main.go:132:12
 			/*line main.go:132:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:928:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:919:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -935,107 +926,107 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:135:2*/ fut.a, fut.atx = swap(syncx.NewChannel[string](1))
 			/*line main.go:136:2*/ fut.b, fut.btx = swap(syncx.NewChannel[string](1))
 			/*line main.go:137:2*/ fut.av0 = fut.btx.MakeSend("first")
-			/*line main_async.go:938:4*/ fallthrough
-		case 5: // resumes at main.go:137:2
+			/*line main_async.go:929:4*/ fallthrough
+		case 4: // resumes at main.go:137:2
 			/*line main.go:137:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:941:4*/ if !ready {
-				fut.state = 5
+			/*line main_async.go:932:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:138:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:947:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:938:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
-		case 6: // resumes at main.go:138:24
-			/*line main_async.go:951:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 5: // resumes at main.go:138:24
+			/*line main_async.go:942:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:24*/ r_5, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:953:4*/ if driven {
+			/*line main_async.go:944:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:956:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:947:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:138:2*/ fmt.Println("choose", r_5)
 			/*line main.go:139:2*/ fut.av0 = fut.atx.MakeSend("second")
-			/*line main_async.go:964:4*/ fallthrough
-		case 7: // resumes at main.go:139:2
+			/*line main_async.go:955:4*/ fallthrough
+		case 6: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:967:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:958:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:140:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:973:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:964:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
-		case 8: // resumes at main.go:140:24
-			/*line main_async.go:977:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 7: // resumes at main.go:140:24
+			/*line main_async.go:968:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:24*/ r_6, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:979:4*/ if driven {
+			/*line main_async.go:970:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:982:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:973:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:140:2*/ fmt.Println("choose", r_6)
 			/*line main.go:141:2*/ fut.av0 = fut.atx.MakeSend("third")
-			/*line main_async.go:990:4*/ fut.atx = nil
+			/*line main_async.go:981:4*/ fut.atx = nil
 			fallthrough
-		case 9: // resumes at main.go:141:2
+		case 8: // resumes at main.go:141:2
 			/*line main.go:141:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:994:4*/ if !ready {
-				fut.state = 9
+			/*line main_async.go:985:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:142:2*/ fut.av0 = fut.btx.MakeSend("fourth")
-			/*line main_async.go:1000:4*/ fut.btx = nil
+			/*line main_async.go:991:4*/ fut.btx = nil
 			fallthrough
-		case 10: // resumes at main.go:142:2
+		case 9: // resumes at main.go:142:2
 			/*line main.go:142:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1004:4*/ if !ready {
-				fut.state = 10
+			/*line main_async.go:995:4*/ if !ready {
+				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:143:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:1001:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
-		case 11: // resumes at main.go:143:24
-			/*line main_async.go:1014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 10: // resumes at main.go:143:24
+			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:143:24*/ fut.r_7, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:1016:4*/ if driven {
+			/*line main_async.go:1007:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:1019:4*/ if !ready {
-				fut.state = 11
+			/*line main_async.go:1010:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:143:38*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:1026:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fut.a = nil
 			fut.b = nil
 			fallthrough
-		case 12: // resumes at main.go:143:38
-			/*line main_async.go:1032:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 11: // resumes at main.go:143:38
+			/*line main_async.go:1023:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:143:38*/ r_8, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:1034:4*/ if driven {
+			/*line main_async.go:1025:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:1037:4*/ if !ready {
-				fut.state = 12
+			/*line main_async.go:1028:4*/ if !ready {
+				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1043,53 +1034,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ fmt.Println("choose", take(&fut.r_7), r_8)
 			/*line main.go:146:2*/ fut.atx, fut.a = syncx.NewChannel[string](2)
 			/*line main.go:147:2*/ fut.av1 = (*fut.mu).MakeLock()
-			/*line main_async.go:1046:4*/ fallthrough
-		case 13: // resumes at main.go:147:2
+			/*line main_async.go:1037:4*/ fallthrough
+		case 12: // resumes at main.go:147:2
 			/*line main.go:147:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:1049:4*/ if !ready {
-				fut.state = 13
+			/*line main_async.go:1040:4*/ if !ready {
+				fut.state = 12
 				return zero, false
 			}
 			fut.av1 = syncx.LockFuture{}
-			/*line main.go:148:8*/ fut.aw0 = rt.SpawnInlineAsync[string, waiterFuture](initWaiterFuture("A", fut.mu, fut.atx))
-			/*line main_async.go:1055:4*/ fallthrough
-		case 14: // resumes at main.go:148:8
-			/*line main.go:148:8*/ r_9, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1058:4*/ if !ready {
-				fut.state = 14
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:148:8*/ r_9 = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("A", fut.mu, fut.atx))
 			/*line main.go:148:2*/ fut.ha = r_9
 			/*line main.go:149:13*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1065:4*/ fallthrough
-		case 15: // resumes at main.go:149:13
+			/*line main_async.go:1048:4*/ fallthrough
+		case 13: // resumes at main.go:149:13
 			/*line main.go:149:13*/ r_10, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1068:4*/ if !ready {
-				fut.state = 15
+			/*line main_async.go:1051:4*/ if !ready {
+				fut.state = 13
 				return zero, false
 			}
 			fut.av2 = syncx.RecvFuture[string]{}
 			/*line main.go:149:2*/ name, _ = r_10.V0, r_10.V1
 			/*line main.go:150:2*/ fmt.Println("queued", name)
-			/*line main.go:151:8*/ fut.aw0 = rt.SpawnInlineAsync[string, waiterFuture](initWaiterFuture("B", fut.mu, fut.atx))
-			/*line main_async.go:1076:4*/ fut.atx = nil
-			fallthrough
-		case 16: // resumes at main.go:151:8
-			/*line main.go:151:8*/ r_11, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1080:4*/ if !ready {
-				fut.state = 16
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:151:8*/ r_11 = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("B", fut.mu, take(&fut.atx)))
 			/*line main.go:151:2*/ fut.hb = r_11
 			/*line main.go:152:12*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1087:4*/ fut.a = nil
+			/*line main_async.go:1061:4*/ fut.a = nil
 			fallthrough
-		case 17: // resumes at main.go:152:12
+		case 14: // resumes at main.go:152:12
 			/*line main.go:152:12*/ r_12, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1091:4*/ if !ready {
-				fut.state = 17
+			/*line main_async.go:1065:4*/ if !ready {
+				fut.state = 14
 				return zero, false
 			}
 			fut.av2 = syncx.RecvFuture[string]{}
@@ -1098,12 +1072,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:154:2*/ fut.ha.Abort()
 			/*line main.go:155:2*/ (*fut.mu).Unlock()
 			/*line main.go:156:14*/ fut.aw0 = fut.ha.JoinAsync()
-			/*line main_async.go:1101:4*/ fut.ha = nil
+			/*line main_async.go:1075:4*/ fut.ha = nil
 			fallthrough
-		case 18: // resumes at main.go:156:14
+		case 15: // resumes at main.go:156:14
 			/*line main.go:156:14*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1105:4*/ if !ready {
-				fut.state = 18
+			/*line main_async.go:1079:4*/ if !ready {
+				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1111,12 +1085,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:157:2*/ je = new(*rt.JoinError)
 			/*line main.go:158:2*/ fmt.Printf("A: %q cancelled=%v\n", va, errors.As(erra, je) && (*je).IsCancelled())
 			/*line main.go:159:14*/ fut.aw0 = fut.hb.JoinAsync()
-			/*line main_async.go:1114:4*/ fut.hb = nil
+			/*line main_async.go:1088:4*/ fut.hb = nil
 			fallthrough
-		case 19: // resumes at main.go:159:14
+		case 16: // resumes at main.go:159:14
 			/*line main.go:159:14*/ r_14, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1118:4*/ if !ready {
-				fut.state = 19
+			/*line main_async.go:1092:4*/ if !ready {
+				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1124,83 +1098,57 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:160:2*/ fmt.Println("B:", vb, errb)
 			/*line main.go:161:2*/ fmt.Println("unlocked after", (*fut.mu).TryLock())
 			/*line main.go:162:2*/ (*fut.mu).Unlock()
-			/*line main.go:164:2*/ fut.rw = new(syncx.RwLock)
+			/*line main.go:164:2*/ rw = new(syncx.RwLock)
 			/*line main.go:165:2*/ fut.shared = new(int)
-			/*line main_async.go:1129:4*/ (*fut.shared) = 0
+			/*line main_async.go:1103:4*/ (*fut.shared) = 0
 			/*line main.go:166:2*/ fut.sem = syncx.NewSemaphore(2)
-			/*line main.go:167:8*/ fut.aw0 = rt.SpawnInlineAsync[rt.Tuple2[int, error], guardedFuture](initGuardedFuture(fut.rw, fut.sem, fut.shared, 30))
-			/*line main_async.go:1132:4*/ fallthrough
-		case 20: // resumes at main.go:167:8
-			/*line main.go:167:8*/ r_15, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, error]]]).Poll(cx)
-			/*line main_async.go:1135:4*/ if !ready {
-				fut.state = 20
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:167:2*/ fut.g1 = r_15
-			/*line main.go:168:8*/ fut.aw0 = rt.SpawnInlineAsync[rt.Tuple2[int, error], guardedFuture](initGuardedFuture(fut.rw, fut.sem, fut.shared, 30))
-			/*line main_async.go:1142:4*/ fut.rw = nil
-			fallthrough
-		case 21: // resumes at main.go:168:8
-			/*line main.go:168:8*/ r_16, ready = fut.aw0.(rt.Future[*rt.JoinHandle[rt.Tuple2[int, error]]]).Poll(cx)
-			/*line main_async.go:1146:4*/ if !ready {
-				fut.state = 21
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:167:8*/ r_15 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
+			/*line main.go:167:2*/ g1 = r_15
+			/*line main.go:168:8*/ r_16 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
 			/*line main.go:168:2*/ fut.g2 = r_16
-			/*line main.go:169:11*/ fut.aw0 = fut.g1.JoinAsync()
-			/*line main_async.go:1153:4*/ fut.g1 = nil
-			fallthrough
-		case 22: // resumes at main.go:169:11
+			/*line main.go:169:11*/ fut.aw0 = g1.JoinAsync()
+			/*line main_async.go:1110:4*/ fallthrough
+		case 17: // resumes at main.go:169:11
 			/*line main.go:169:11*/ r_17, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1157:4*/ if !ready {
-				fut.state = 22
+			/*line main_async.go:1113:4*/ if !ready {
+				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ _, fut.e1 = r_17.V0, r_17.V1
 			/*line main.go:170:11*/ fut.aw0 = fut.g2.JoinAsync()
-			/*line main_async.go:1164:4*/ fut.g2 = nil
+			/*line main_async.go:1120:4*/ fut.g2 = nil
 			fallthrough
-		case 23: // resumes at main.go:170:11
+		case 18: // resumes at main.go:170:11
 			/*line main.go:170:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1168:4*/ if !ready {
-				fut.state = 23
+			/*line main_async.go:1124:4*/ if !ready {
+				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:170:2*/ _, e2 = r_18.V0, r_18.V1
 			/*line main.go:171:2*/ fmt.Println("guarded", (*fut.shared), take(&fut.e1), e2, take(&fut.sem).Available())
 			/*line main.go:173:2*/ mtx, mrx = syncx.NewChannel[string](1)
-			/*line main.go:174:12*/ fut.aw0 = rt.SpawnInlineAsync[string, mixedFuture](initMixedFuture(fut.mu, mtx, mrx))
-			/*line main_async.go:1177:4*/ fut.mu = nil
+			/*line main.go:174:12*/ r_19 = rt.SpawnInlineIn[string, mixedFuture](cx, initMixedFuture(fut.mu, mtx, mrx))
+			/*line main.go:174:12*/ fut.aw0 = r_19.JoinAsync()
+			/*line main_async.go:1134:4*/ fut.mu = nil
 			fut.shared = nil
 			fallthrough
-		case 24: // resumes at main.go:174:12
-			/*line main.go:174:12*/ r_19, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:1182:4*/ if !ready {
-				fut.state = 24
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:174:12*/ fut.aw0 = r_19.JoinAsync()
-			/*line main_async.go:1188:4*/ fallthrough
-		case 25: // resumes at main.go:174:12
+		case 19: // resumes at main.go:174:12
 			/*line main.go:174:12*/ r_20, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1191:4*/ if !ready {
-				fut.state = 25
+			/*line main_async.go:1139:4*/ if !ready {
+				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:174:2*/ v, err = r_20.V0, r_20.V1
 			/*line main.go:175:2*/ fmt.Println("mixed:", v, err)
 			{
-				/*line main_async.go:1199:5*/ fut.state = -1
+				/*line main_async.go:1147:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1203:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1151:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1209,17 +1157,17 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 5, 7, 9, 10:
+	case 4, 6, 8, 9:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.SendFuture[string]{}
 	switch fut.state {
-	case 13:
+	case 12:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = syncx.LockFuture{}
 	switch fut.state {
-	case 15, 17:
+	case 13, 14:
 		(&fut.av2).Cancel()
 	}
 	fut.av2 = syncx.RecvFuture[string]{}
@@ -1239,52 +1187,40 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 1:
 		t.Line, t.Awaiting = 127, fut.aw0
 	case 2:
-		t.Line, t.Awaiting = 130, fut.aw0
-	case 3:
 		t.Line, t.Awaiting = 131, fut.aw0
-	case 4:
+	case 3:
 		t.Line, t.Awaiting = 132, fut.aw0
-	case 5:
+	case 4:
 		t.Line, t.Awaiting = 137, &fut.av0
-	case 6:
+	case 5:
 		t.Line, t.Awaiting = 138, fut.aw0
-	case 7:
+	case 6:
 		t.Line, t.Awaiting = 139, &fut.av0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 140, fut.aw0
-	case 9:
+	case 8:
 		t.Line, t.Awaiting = 141, &fut.av0
-	case 10:
+	case 9:
 		t.Line, t.Awaiting = 142, &fut.av0
+	case 10:
+		t.Line, t.Awaiting = 143, fut.aw0
 	case 11:
 		t.Line, t.Awaiting = 143, fut.aw0
 	case 12:
-		t.Line, t.Awaiting = 143, fut.aw0
-	case 13:
 		t.Line, t.Awaiting = 147, &fut.av1
-	case 14:
-		t.Line, t.Awaiting = 148, fut.aw0
-	case 15:
+	case 13:
 		t.Line, t.Awaiting = 149, &fut.av2
-	case 16:
-		t.Line, t.Awaiting = 151, fut.aw0
-	case 17:
+	case 14:
 		t.Line, t.Awaiting = 152, &fut.av2
-	case 18:
+	case 15:
 		t.Line, t.Awaiting = 156, fut.aw0
-	case 19:
+	case 16:
 		t.Line, t.Awaiting = 159, fut.aw0
-	case 20:
-		t.Line, t.Awaiting = 167, fut.aw0
-	case 21:
-		t.Line, t.Awaiting = 168, fut.aw0
-	case 22:
+	case 17:
 		t.Line, t.Awaiting = 169, fut.aw0
-	case 23:
+	case 18:
 		t.Line, t.Awaiting = 170, fut.aw0
-	case 24:
-		t.Line, t.Awaiting = 174, fut.aw0
-	case 25:
+	case 19:
 		t.Line, t.Awaiting = 174, fut.aw0
 	}
 	return t

@@ -3500,97 +3500,64 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:334:2*/ fmt.Println(r_50)
-			/*line main.go:337:7*/ fut.aw0 = rt_2.SpawnInlineAsync[int, idFuture[int]](initIdFuture[int](7))
-			/*line main_async.go:3504:4*/ fallthrough
-		case 56: // resumes at main.go:337:7
-			/*line main.go:337:7*/ r_51, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:3507:4*/ if !ready {
-				fut.state = 56
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:337:7*/ r_51 = rt_2.SpawnInlineIn[int, idFuture[int]](cx, initIdFuture[int](7))
 			/*line main.go:337:2*/ h = r_51
 			/*line main.go:338:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3514:4*/ fallthrough
-		case 57: // resumes at main.go:338:12
+			/*line main_async.go:3506:4*/ fallthrough
+		case 56: // resumes at main.go:338:12
 			/*line main.go:338:12*/ r_52, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:3517:4*/ if !ready {
-				fut.state = 57
+			/*line main_async.go:3509:4*/ if !ready {
+				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:338:2*/ r, err = r_52.V0, r_52.V1
 			/*line main.go:339:2*/ fmt.Println(r, err)
-			/*line main.go:340:8*/ fut.aw0 = rt_2.SpawnInlineAsync[int64, idFuture[int64]](initIdFuture[int64](8))
-			/*line main_async.go:3525:4*/ fallthrough
-		case 58: // resumes at main.go:340:8
-			/*line main.go:340:8*/ r_53, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[int64]]).Poll(cx)
-			/*line main_async.go:3528:4*/ if !ready {
-				fut.state = 58
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:340:8*/ r_53 = rt_2.SpawnInlineIn[int64, idFuture[int64]](cx, initIdFuture[int64](8))
 			/*line main.go:340:2*/ h2 = r_53
 			/*line main.go:341:13*/ fut.aw0 = h2.JoinAsync()
-			/*line main_async.go:3535:4*/ fallthrough
-		case 59: // resumes at main.go:341:13
+			/*line main_async.go:3519:4*/ fallthrough
+		case 57: // resumes at main.go:341:13
 			/*line main.go:341:13*/ r_54, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int64, error]]).Poll(cx)
-			/*line main_async.go:3538:4*/ if !ready {
-				fut.state = 59
+			/*line main_async.go:3522:4*/ if !ready {
+				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:341:2*/ r2, err = r_54.V0, r_54.V1
 			/*line main.go:342:2*/ fmt.Println(r2, err)
-			/*line main.go:343:8*/ fut.aw0 = rt_2.SpawnInlineAsync[rt_2.Tuple2[string, int], pairFuture[string, int]](initPairFuture[string, int]("x", 1))
-			/*line main_async.go:3546:4*/ fallthrough
-		case 60: // resumes at main.go:343:8
-			/*line main.go:343:8*/ r_55, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[rt_2.Tuple2[string, int]]]).Poll(cx)
-			/*line main_async.go:3549:4*/ if !ready {
-				fut.state = 60
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:343:8*/ r_55 = rt_2.SpawnInlineIn[rt_2.Tuple2[string, int], pairFuture[string, int]](cx, initPairFuture[string, int]("x", 1))
 			/*line main.go:343:2*/ hp = r_55
 			/*line main.go:344:13*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:3556:4*/ fallthrough
-		case 61: // resumes at main.go:344:13
+			/*line main_async.go:3532:4*/ fallthrough
+		case 58: // resumes at main.go:344:13
 			/*line main.go:344:13*/ r_56, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[rt_2.Tuple2[string, int], error]]).Poll(cx)
-			/*line main_async.go:3559:4*/ if !ready {
-				fut.state = 61
+			/*line main_async.go:3535:4*/ if !ready {
+				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:344:2*/ tp, err = r_56.V0, r_56.V1
 			/*line main.go:345:2*/ fmt.Println(tp.V0, tp.V1, err)
-			/*line main.go:346:8*/ fut.aw0 = rt_2.SpawnAsync(fut.s.DrainAsync([]int{9}))
-			/*line main_async.go:3567:4*/ fut.s = nil
-			fallthrough
-		case 62: // resumes at main.go:346:8
-			/*line main.go:346:8*/ r_57, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[[]int]]).Poll(cx)
-			/*line main_async.go:3571:4*/ if !ready {
-				fut.state = 62
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:346:8*/ r_57 = rt_2.SpawnIn[[]int](cx, take(&fut.s).DrainAsync([]int{9}))
 			/*line main.go:346:2*/ hs = r_57
 			/*line main.go:347:13*/ fut.aw0 = hs.JoinAsync()
-			/*line main_async.go:3578:4*/ fallthrough
-		case 63: // resumes at main.go:347:13
+			/*line main_async.go:3545:4*/ fallthrough
+		case 59: // resumes at main.go:347:13
 			/*line main.go:347:13*/ r_58, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[[]int, error]]).Poll(cx)
-			/*line main_async.go:3581:4*/ if !ready {
-				fut.state = 63
+			/*line main_async.go:3548:4*/ if !ready {
+				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:347:2*/ rs, err = r_58.V0, r_58.V1
 			/*line main.go:348:2*/ fmt.Println(rs, err)
 			/*line main.go:349:14*/ fut.aw0 = rt_2.AwaitAsync(FibAsync(7))
-			/*line main_async.go:3589:4*/ fallthrough
-		case 64: // resumes at main.go:349:14
+			/*line main_async.go:3556:4*/ fallthrough
+		case 60: // resumes at main.go:349:14
 			/*line main.go:349:14*/ r_59, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3592:4*/ if !ready {
-				fut.state = 64
+			/*line main_async.go:3559:4*/ if !ready {
+				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -3598,11 +3565,11 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:352:10*/ fut.aw0 = lib.MapAsync([]int{1, 2}, func(i int) string {
 				/*line main.go:352:52*/ return fmt.Sprint("#", i)
 			})
-			/*line main_async.go:3601:4*/ fallthrough
-		case 65: // resumes at main.go:352:10
+			/*line main_async.go:3568:4*/ fallthrough
+		case 61: // resumes at main.go:352:10
 			/*line main.go:352:10*/ r_60, ready = fut.aw0.(rt_2.Future[[]string]).Poll(cx)
-			/*line main_async.go:3604:4*/ if !ready {
-				fut.state = 65
+			/*line main_async.go:3571:4*/ if !ready {
+				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -3610,11 +3577,11 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:353:10*/ fut.aw0 = lib.MapAsync[string, int](fut.strs, func(s_2 string) int {
 				/*line main.go:353:58*/ return len(s_2)
 			})
-			/*line main_async.go:3613:4*/ fallthrough
-		case 66: // resumes at main.go:353:10
+			/*line main_async.go:3580:4*/ fallthrough
+		case 62: // resumes at main.go:353:10
 			/*line main.go:353:10*/ r_61, ready = fut.aw0.(rt_2.Future[[]int]).Poll(cx)
-			/*line main_async.go:3616:4*/ if !ready {
-				fut.state = 66
+			/*line main_async.go:3583:4*/ if !ready {
+				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -3622,30 +3589,30 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:354:2*/ fmt.Println(take(&fut.strs), lens)
 			/*line main.go:355:2*/ fut.b = &lib.Box[string]{V: "old"}
 			/*line main.go:356:14*/ fut.aw0 = fut.b.SwapAsync("new")
-			/*line main_async.go:3625:4*/ fallthrough
-		case 67: // resumes at main.go:356:14
+			/*line main_async.go:3592:4*/ fallthrough
+		case 63: // resumes at main.go:356:14
 			/*line main.go:356:14*/ r_62, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3628:4*/ if !ready {
-				fut.state = 67
+			/*line main_async.go:3595:4*/ if !ready {
+				fut.state = 63
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:356:2*/ fmt.Println(r_62, take(&fut.b).V)
 			/*line main.go:357:2*/ fut.aw0 = TouchAsync(lib.Hidden)
-			/*line main_async.go:3635:4*/ fallthrough
-		case 68: // resumes at main.go:357:2
+			/*line main_async.go:3602:4*/ fallthrough
+		case 64: // resumes at main.go:357:2
 			/*line main.go:357:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3638:4*/ if !ready {
-				fut.state = 68
+			/*line main_async.go:3605:4*/ if !ready {
+				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3644:5*/ fut.state = -1
+				/*line main_async.go:3611:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3648:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3615:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3777,30 +3744,22 @@ func (fut *mainFuture) Trace() rt_2.Trace {
 	case 55:
 		t.Line, t.Awaiting = 334, fut.aw0
 	case 56:
-		t.Line, t.Awaiting = 337, fut.aw0
-	case 57:
 		t.Line, t.Awaiting = 338, fut.aw0
-	case 58:
-		t.Line, t.Awaiting = 340, fut.aw0
-	case 59:
+	case 57:
 		t.Line, t.Awaiting = 341, fut.aw0
-	case 60:
-		t.Line, t.Awaiting = 343, fut.aw0
-	case 61:
+	case 58:
 		t.Line, t.Awaiting = 344, fut.aw0
-	case 62:
-		t.Line, t.Awaiting = 346, fut.aw0
-	case 63:
+	case 59:
 		t.Line, t.Awaiting = 347, fut.aw0
-	case 64:
+	case 60:
 		t.Line, t.Awaiting = 349, fut.aw0
-	case 65:
+	case 61:
 		t.Line, t.Awaiting = 352, fut.aw0
-	case 66:
+	case 62:
 		t.Line, t.Awaiting = 353, fut.aw0
-	case 67:
+	case 63:
 		t.Line, t.Awaiting = 356, fut.aw0
-	case 68:
+	case 64:
 		t.Line, t.Awaiting = 357, fut.aw0
 	}
 	return t
@@ -3839,10 +3798,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 		case 0: // Ident starts
 			/*line main.go:364:2*/ fut.w = take(&fut.v)
 			/*line main.go:365:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3842:4*/ fallthrough
+			/*line main_async.go:3801:4*/ fallthrough
 		case 1: // resumes at main.go:365:2
 			/*line main.go:365:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3845:4*/ if !ready {
+			/*line main_async.go:3804:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3852,10 +3811,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 				/*line main.go:366:2*/ return fut.w, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3855:4*/ fut.state = -1
+			/*line main_async.go:3814:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3858:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3817:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3917,10 +3876,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 		case 0: // Pt.Swap starts
 			/*line main.go:375:2*/ fut.t = fut.p.x
 			/*line main.go:376:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3920:4*/ fallthrough
+			/*line main_async.go:3879:4*/ fallthrough
 		case 1: // resumes at main.go:376:2
 			/*line main.go:376:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3923:4*/ if !ready {
+			/*line main_async.go:3882:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3931,10 +3890,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 				/*line main.go:378:2*/ return fut.t, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3934:4*/ fut.state = -1
+			/*line main_async.go:3893:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3937:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3896:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4003,40 +3962,40 @@ func (fut *walkerPingFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:390:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4006:4*/ fallthrough
+			/*line main_async.go:3965:4*/ fallthrough
 		case 1: // resumes at main.go:390:2
 			/*line main.go:390:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4009:4*/ if !ready {
+			/*line main_async.go:3968:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:391:2*/ fut.w.log = append(fut.w.log, fut.v)
 			/*line main.go:392:2*/ fut.aw0 = fut.w.PongAsync(fut.n-1, fut.v).(*walkerPongFuture[T])
-			/*line main_async.go:4016:4*/ fresh = true
+			/*line main_async.go:3975:4*/ fresh = true
 			fut.w = nil
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:392:2
-			/*line main_async.go:4021:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3980:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:392:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4023:4*/ if driven {
+			/*line main_async.go:3982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4026:4*/ if !ready {
+			/*line main_async.go:3985:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:4032:5*/ fut.state = -1
+				/*line main_async.go:3991:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4036:4*/ fut.state = -1
+			/*line main_async.go:3995:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:4039:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3998:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4104,37 +4063,37 @@ func (fut *walkerPongFuture[T]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Walker.Pong starts
 			/*line main.go:397:5*/ if !(fut.n > 0) {
-				/*line main_async.go:4107:5*/ state = 3
+				/*line main_async.go:4066:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:398:3*/ fut.aw0 = fut.w.PingAsync(fut.n-1, fut.v).(*walkerPingFuture[T])
-			/*line main_async.go:4113:4*/ fresh = true
+			/*line main_async.go:4072:4*/ fresh = true
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:398:3
-			/*line main_async.go:4117:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4076:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:398:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4119:4*/ if driven {
+			/*line main_async.go:4078:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4122:4*/ if !ready {
+			/*line main_async.go:4081:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:4127:4*/ fallthrough
+			/*line main_async.go:4086:4*/ fallthrough
 		case 3:
 			{
 				/*line main.go:400:2*/ fut.state = -1
 				/*line main.go:400:2*/ return len(fut.w.log), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4134:4*/ fut.state = -1
+			/*line main_async.go:4093:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4137:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4096:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4181,8 +4140,8 @@ type gatherFuture[T any] struct {
 	xs    []T
 	hs    []*rt_2.JoinHandle[T]
 	out   []T
-	i     int
-	aw0   any
+	i_2   int
+	aw0   rt_2.Future[rt_2.Tuple2[T, error]]
 }
 
 // GatherAsync is the asynchronous twin of Gather: it returns a future that runs the
@@ -4203,6 +4162,7 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 	var x *T
 	var h *rt_2.JoinHandle[T]
 	var v T
+	var i int
 	var r *rt_2.JoinHandle[T]
 	var r_2 rt_2.Tuple2[T, error]
 	state := fut.state
@@ -4210,70 +4170,62 @@ func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 		switch state {
 		case 0: // Gather starts
 			/*line main.go:407:2*/ fut.hs = nil
-			/*line main.go:408:2*/ fut.i = 0
-			/*line main_async.go:4214:4*/ fallthrough
+			/*line main.go:408:2*/ i = 0
+			/*line main_async.go:4174:4*/ fallthrough
 		case 1:
-			/*line main.go:408:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:4217:5*/ state = 5
+			/*line main.go:408:20*/ if !(i < len(fut.xs)) {
+				/*line main_async.go:4177:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:4222:4*/ x = new(T)
-			/*line main_async.go:4223:4*/ (*x) = fut.xs[fut.i]
-			/*line main.go:409:19*/ fut.aw0 = rt_2.SpawnAsync(newGatherFunc1Future[T](x))
-			/*line main_async.go:4225:4*/ fallthrough
-		case 3: // resumes at main.go:409:19
-			/*line main.go:409:19*/ r, ready = fut.aw0.(rt_2.Future[*rt_2.JoinHandle[T]]).Poll(cx)
-			/*line main_async.go:4228:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main_async.go:4182:4*/ x = new(T)
+			/*line main_async.go:4183:4*/ (*x) = fut.xs[i]
+			/*line main.go:409:19*/ r = rt_2.SpawnIn[T](cx, newGatherFunc1Future[T](x))
 			/*line main.go:409:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:4234:4*/ fallthrough
-		case 4:
-			/*line main_async.go:4236:4*/ fut.i++
-			/*line main_async.go:4237:4*/ state = 1
+			/*line main_async.go:4186:4*/ fallthrough
+		case 3:
+			/*line main_async.go:4188:4*/ i++
+			/*line main_async.go:4189:4*/ state = 1
 			continue
-		case 5:
+		case 4:
 			/*line main.go:414:2*/ fut.out = make([]T, 0, len(take(&fut.xs)))
-			/*line main.go:415:2*/ fut.i = 0
-			/*line main_async.go:4242:4*/ fallthrough
-		case 6:
-			/*line main.go:415:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:4245:5*/ state = 10
+			/*line main.go:415:2*/ fut.i_2 = 0
+			/*line main_async.go:4194:4*/ fallthrough
+		case 5:
+			/*line main.go:415:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line main_async.go:4197:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 7:
-			/*line main_async.go:4250:4*/ h = fut.hs[fut.i]
+		case 6:
+			/*line main_async.go:4202:4*/ h = fut.hs[fut.i_2]
 			/*line main.go:416:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:4252:4*/ fallthrough
-		case 8: // resumes at main.go:416:11
-			/*line main.go:416:11*/ r_2, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[T, error]]).Poll(cx)
-			/*line main_async.go:4255:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:4204:4*/ fallthrough
+		case 7: // resumes at main.go:416:11
+			/*line main.go:416:11*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:4207:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:416:3*/ v, _ = r_2.V0, r_2.V1
 			/*line main.go:417:3*/ fut.out = append(take(&fut.out), v)
-			/*line main_async.go:4262:4*/ fallthrough
-		case 9:
-			/*line main_async.go:4264:4*/ fut.i++
-			/*line main_async.go:4265:4*/ state = 6
+			/*line main_async.go:4214:4*/ fallthrough
+		case 8:
+			/*line main_async.go:4216:4*/ fut.i_2++
+			/*line main_async.go:4217:4*/ state = 5
 			continue
-		case 10:
+		case 9:
 			{
 				/*line main.go:419:2*/ fut.state = -1
 				/*line main.go:419:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4273:4*/ fut.state = -1
+			/*line main_async.go:4225:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4276:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4228:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4292,9 +4244,7 @@ func (fut *gatherFuture[T]) PollFrame(cx *rt_2.Context) bool {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *gatherFuture[T]) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt_2.Canceler); ok {
-			c.Cancel()
-		}
+		rt_2.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -4304,9 +4254,7 @@ func (fut *gatherFuture[T]) Cancel() {
 func (fut *gatherFuture[T]) Trace() rt_2.Trace {
 	t := rt_2.Trace{Func: "main.Gather[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
 	switch fut.state {
-	case 3:
-		t.Line, t.Awaiting = 409, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 416, fut.aw0
 	}
 	return t
@@ -4343,26 +4291,26 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Gather.func1 starts
 			/*line main.go:410:4*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4346:4*/ fallthrough
+			/*line main_async.go:4294:4*/ fallthrough
 		case 1: // resumes at main.go:410:4
 			/*line main.go:410:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4349:4*/ if !ready {
+			/*line main_async.go:4297:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:411:11*/ fut.c_id = initIdFuture[T]((*fut.x))
-			/*line main_async.go:4355:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:4303:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 2: // resumes at main.go:411:11
-			/*line main_async.go:4360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4308:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:411:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4362:4*/ if driven {
+			/*line main_async.go:4310:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4365:4*/ if !ready {
+			/*line main_async.go:4313:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4373,7 +4321,7 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:411:4*/ return r, true
 			}
 		default:
-			/*line main_async.go:4376:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4324:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4429,10 +4377,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Zero starts
 			/*line main.go:427:9*/ fut.aw0 = rt_2.AwaitAsync(newZeroFunc1Future[T]())
-			/*line main_async.go:4432:4*/ fallthrough
+			/*line main_async.go:4380:4*/ fallthrough
 		case 1: // resumes at main.go:427:9
 			/*line main.go:427:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4435:4*/ if !ready {
+			/*line main_async.go:4383:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4442,10 +4390,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:427:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4445:4*/ fut.state = -1
+			/*line main_async.go:4393:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4448:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4396:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4508,10 +4456,10 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		case 0: // Zero.func1 starts
 			/*line main.go:428:3*/ fut.z = *new(T)
 			/*line main.go:429:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4511:4*/ fallthrough
+			/*line main_async.go:4459:4*/ fallthrough
 		case 1: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4514:4*/ if !ready {
+			/*line main_async.go:4462:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4521,7 +4469,7 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:430:3*/ return fut.z, true
 			}
 		default:
-			/*line main_async.go:4524:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4472:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4567,11 +4515,11 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater starts
 			/*line main.go:438:9*/ fut.aw0 = rt_2.AwaitAsync(newStackPopLaterFunc1Future[T](fut.s))
-			/*line main_async.go:4570:4*/ fut.s = nil
+			/*line main_async.go:4518:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:438:9
 			/*line main.go:438:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4574:4*/ if !ready {
+			/*line main_async.go:4522:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4581,10 +4529,10 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:438:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4584:4*/ fut.state = -1
+			/*line main_async.go:4532:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4587:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4535:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4648,16 +4596,16 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater.func1 starts
 			/*line main.go:439:10*/ fut.aw0 = (*fut.s).PopAsync().(*stackPopFuture[T])
-			/*line main_async.go:4651:4*/ fresh = true
+			/*line main_async.go:4599:4*/ fresh = true
 			fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:439:10
-			/*line main_async.go:4655:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4603:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:439:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4657:4*/ if driven {
+			/*line main_async.go:4605:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4660:4*/ if !ready {
+			/*line main_async.go:4608:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4667,7 +4615,7 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:439:3*/ return r, true
 			}
 		default:
-			/*line main_async.go:4670:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4618:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -289,33 +289,25 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
-			/*line main.go:71:7*/ fut.aw0 = rt.SpawnInlineAsync[int, sumFuture](initSumFuture(&Counter{max: 5}))
-			/*line main_async.go:293:4*/ fallthrough
-		case 6: // resumes at main.go:71:7
-			/*line main.go:71:7*/ r_7, ready = fut.aw0.(rt.Future[*rt.JoinHandle[int]]).Poll(cx)
-			/*line main_async.go:296:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:71:7*/ r_7 = rt.SpawnInlineIn[int, sumFuture](cx, initSumFuture(&Counter{max: 5}))
 			/*line main.go:71:2*/ fut.h = r_7
 			/*line main.go:72:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:303:4*/ fallthrough
-		case 7: // resumes at main.go:72:12
+			/*line main_async.go:295:4*/ fallthrough
+		case 6: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:306:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:298:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, take(&fut.h).IsFinished())
 			{
-				/*line main_async.go:314:5*/ fut.state = -1
+				/*line main_async.go:306:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:318:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:310:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -347,8 +339,6 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 5:
 		t.Line, t.Awaiting = 70, fut.aw0
 	case 6:
-		t.Line, t.Awaiting = 71, fut.aw0
-	case 7:
 		t.Line, t.Awaiting = 72, fut.aw0
 	}
 	return t

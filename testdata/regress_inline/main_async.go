@@ -758,50 +758,42 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
-			/*line main.go:71:7*/ fut.aw0 = rt.SpawnInlineAsync[string, leafFuture](initLeafFuture("spawned"))
-			/*line main_async.go:762:4*/ fut.p1 = nil
-			fallthrough
-		case 6: // resumes at main.go:71:7
-			/*line main.go:71:7*/ r_6, ready = fut.aw0.(rt.Future[*rt.JoinHandle[string]]).Poll(cx)
-			/*line main_async.go:766:4*/ if !ready {
-				fut.state = 6
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line main.go:71:7*/ r_6 = rt.SpawnInlineIn[string, leafFuture](cx, initLeafFuture("spawned"))
 			/*line main.go:71:2*/ h = r_6
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:773:4*/ fallthrough
-		case 7: // resumes at main.go:72:12
+			/*line main_async.go:764:4*/ fut.p1 = nil
+			fallthrough
+		case 6: // resumes at main.go:72:12
 			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:776:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:768:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:783:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:775:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
-		case 8: // resumes at main.go:73:22
-			/*line main_async.go:787:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 7: // resumes at main.go:73:22
+			/*line main_async.go:779:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:789:4*/ if driven {
+			/*line main_async.go:781:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:792:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:784:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_leaf = leafFuture{}
 			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
 			{
-				/*line main_async.go:800:5*/ fut.state = -1
+				/*line main_async.go:792:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:804:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:796:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -833,10 +825,8 @@ func (fut *mainFuture) Trace() rt.Trace {
 	case 5:
 		t.Line, t.Awaiting = 69, fut.aw0
 	case 6:
-		t.Line, t.Awaiting = 71, fut.aw0
-	case 7:
 		t.Line, t.Awaiting = 72, fut.aw0
-	case 8:
+	case 7:
 		t.Line, t.Awaiting = 73, fut.aw0
 	}
 	return t

@@ -123,7 +123,7 @@ var _ func(*netx.TCPStream) error = handle
 type acceptLoopFuture struct {
 	state int // the next case of Poll; -1 once done
 	ln    *netx.TCPListener
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // acceptLoopAsync is the asynchronous twin of acceptLoop: it returns a future that runs the
@@ -148,7 +148,7 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line serve.go:50:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
 			/*line serve_async.go:149:4*/ fallthrough
 		case 2: // resumes at serve.go:50:13
-			/*line serve.go:50:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
+			/*line serve.go:50:13*/ r, ready = fut.aw0.Poll(cx)
 			/*line serve_async.go:152:4*/ if !ready {
 				fut.state = 2
 				return zero, false
@@ -167,19 +167,11 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:55:4*/ return err, true
 				}
 			}
-			/*line serve.go:57:3*/ fut.aw0 = rt.SpawnInlineAsync[error, handleFuture](initHandleFuture(c))
-			/*line serve_async.go:171:4*/ fallthrough
-		case 3: // resumes at serve.go:57:3
-			/*line serve.go:57:3*/ _, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line serve_async.go:174:4*/ if !ready {
-				fut.state = 3
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line serve_async.go:179:4*/ state = 1
+			/*line serve.go:57:3*/ rt.SpawnInlineIn[error, handleFuture](cx, initHandleFuture(c))
+			/*line serve_async.go:171:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:182:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:174:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -188,9 +180,7 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *acceptLoopFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -202,8 +192,6 @@ func (fut *acceptLoopFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 50, fut.aw0
-	case 3:
-		t.Line, t.Awaiting = 57, fut.aw0
 	}
 	return t
 }

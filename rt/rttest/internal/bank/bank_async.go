@@ -594,9 +594,8 @@ type scenarioFuture struct {
 	state int32 // the next case of Poll; -1 once done
 	safe  bool
 	a     *Account
-	pay   *rt.JoinHandle[error]
 	renew *rt.JoinHandle[error]
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[error, error]]
 }
 
 // ScenarioAsync is the asynchronous twin of Scenario: it returns a future that runs the
@@ -609,6 +608,7 @@ func ScenarioAsync(safe bool) rt.Future[rt.Tuple2[int, error]] {
 func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
+	var pay *rt.JoinHandle[error]
 	var err error
 	var err_2 error
 	var r *rt.JoinHandle[error]
@@ -620,76 +620,59 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Scenario starts
 			/*line bank.go:107:2*/ fut.a = &Account{Balance: 100}
-			/*line bank.go:108:9*/ fut.aw0 = rt.SpawnInlineAsync[error, payFuture](initPayFuture(fut.a, 80, fut.safe))
-			/*line bank_async.go:624:4*/ fallthrough
-		case 1: // resumes at bank.go:108:9
-			/*line bank.go:108:9*/ r, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:627:4*/ if !ready {
-				fut.state = 1
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line bank.go:108:2*/ fut.pay = r
-			/*line bank.go:109:11*/ fut.aw0 = rt.SpawnInlineAsync[error, renewFuture](initRenewFuture(fut.a, "pro", fut.safe))
-			/*line bank_async.go:634:4*/ fallthrough
-		case 2: // resumes at bank.go:109:11
-			/*line bank.go:109:11*/ r_2, ready = fut.aw0.(rt.Future[*rt.JoinHandle[error]]).Poll(cx)
-			/*line bank_async.go:637:4*/ if !ready {
-				fut.state = 2
-				return zero, false
-			}
-			fut.aw0 = nil
+			/*line bank.go:108:9*/ r = rt.SpawnInlineIn[error, payFuture](cx, initPayFuture(fut.a, 80, fut.safe))
+			/*line bank.go:108:2*/ pay = r
+			/*line bank.go:109:11*/ r_2 = rt.SpawnInlineIn[error, renewFuture](cx, initRenewFuture(fut.a, "pro", fut.safe))
 			/*line bank.go:109:2*/ fut.renew = r_2
-			/*line bank.go:110:15*/ fut.aw0 = fut.pay.JoinAsync()
-			/*line bank_async.go:644:4*/ fut.pay = nil
-			fallthrough
-		case 3: // resumes at bank.go:110:15
-			/*line bank.go:110:15*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:648:4*/ if !ready {
-				fut.state = 3
+			/*line bank.go:110:15*/ fut.aw0 = pay.JoinAsync()
+			/*line bank_async.go:628:4*/ fallthrough
+		case 1: // resumes at bank.go:110:15
+			/*line bank.go:110:15*/ r_3, ready = fut.aw0.Poll(cx)
+			/*line bank_async.go:631:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:110:5*/ _, err = r_3.V0, r_3.V1
 			/*line bank.go:110:27*/ if !(err != nil) {
-				/*line bank_async.go:655:5*/ state = 5
+				/*line bank_async.go:638:5*/ state = 3
 				continue
 			}
 			fallthrough
-		case 4:
+		case 2:
 			{
 				/*line bank.go:111:3*/ fut.state = -1
 				/*line bank.go:111:3*/ return rt.Tuple2[int, error]{V0: 0, V1: err}, true
 			}
-		case 5:
+		case 3:
 			/*line bank.go:113:15*/ fut.aw0 = fut.renew.JoinAsync()
-			/*line bank_async.go:666:4*/ fut.renew = nil
+			/*line bank_async.go:649:4*/ fut.renew = nil
 			fallthrough
-		case 6: // resumes at bank.go:113:15
-			/*line bank.go:113:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line bank_async.go:670:4*/ if !ready {
-				fut.state = 6
+		case 4: // resumes at bank.go:113:15
+			/*line bank.go:113:15*/ r_4, ready = fut.aw0.Poll(cx)
+			/*line bank_async.go:653:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line bank.go:113:5*/ _, err_2 = r_4.V0, r_4.V1
 			/*line bank.go:113:29*/ if !(err_2 != nil) {
-				/*line bank_async.go:677:5*/ state = 8
+				/*line bank_async.go:660:5*/ state = 6
 				continue
 			}
 			fallthrough
-		case 7:
+		case 5:
 			{
 				/*line bank.go:114:3*/ fut.state = -1
 				/*line bank.go:114:3*/ return rt.Tuple2[int, error]{V0: 0, V1: err_2}, true
 			}
-		case 8:
+		case 6:
 			{
 				/*line bank.go:116:2*/ fut.state = -1
 				/*line bank.go:116:2*/ return rt.Tuple2[int, error]{V0: fut.a.Balance, V1: nil}, true
 			}
 		default:
-			/*line bank_async.go:692:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:675:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -698,9 +681,7 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *scenarioFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -711,12 +692,8 @@ func (fut *scenarioFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "bank.Scenario", File: "github.com/corio-go/corio/rt/rttest/internal/bank/bank.go"}
 	switch fut.state {
 	case 1:
-		t.Line, t.Awaiting = 108, fut.aw0
-	case 2:
-		t.Line, t.Awaiting = 109, fut.aw0
-	case 3:
 		t.Line, t.Awaiting = 110, fut.aw0
-	case 6:
+	case 4:
 		t.Line, t.Awaiting = 113, fut.aw0
 	}
 	return t
