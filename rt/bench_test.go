@@ -18,6 +18,15 @@ var benchFuture Future[int] = trivial{}
 // BenchmarkSpawn: spawn and complete one trivial task on a current-thread
 // runtime, from its main future (SpawnAsync), per op.
 func BenchmarkSpawn(b *testing.B) {
+	benchSpawnCall(b, func(cx *Context) *JoinHandle[int] {
+		h, _ := SpawnAsync[int](trivial{}).Poll(cx)
+		return h
+	})
+}
+
+// benchSpawnCall spawns b.N tasks with spawn from a current-thread
+// runtime's main future, letting them run every 32 spawns.
+func benchSpawnCall(b *testing.B, spawn func(cx *Context) *JoinHandle[int]) {
 	r := NewCurrentThread()
 	defer r.Shutdown()
 	b.ReportAllocs()
@@ -26,7 +35,7 @@ func BenchmarkSpawn(b *testing.B) {
 	var last *JoinHandle[int]
 	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
 		for i < b.N {
-			last, _ = SpawnAsync[int](trivial{}).Poll(cx)
+			last = spawn(cx)
 			i++
 			if i%32 == 0 { // let them run: the main future is polled every 61 task polls
 				cx.Waker().Wake()

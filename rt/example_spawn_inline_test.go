@@ -24,25 +24,8 @@ func ExampleSpawnNamedInlineAsync() {
 
 func ExampleJoinSetSpawnInlineAsync() {
 	var set rt.JoinSet[int]
-	spawned, total := false, 0
-	sum := rt.Run(rt.PollFunc(func(cx *rt.Context) (int, bool) {
-		if !spawned {
-			for n := 1; n <= 3; n++ {
-				rt.JoinSetSpawnInlineAsync[int](&set, square{n: n}).Poll(cx)
-			}
-			spawned = true
-		}
-		for {
-			r, ok := set.JoinNextAsync().Poll(cx)
-			if !ok {
-				return 0, false
-			}
-			if !r.V1 {
-				return total, true
-			}
-			total += r.V0
-		}
+	fmt.Println(joinAll(&set, func(cx *rt.Context, n int) {
+		rt.JoinSetSpawnInlineAsync[int](&set, square{n: n}).Poll(cx)
 	}))
-	fmt.Println(sum)
 	// Output: 14
 }

@@ -152,30 +152,6 @@ func BenchmarkSpawnInlineIn(b *testing.B) {
 	})
 }
 
-func benchSpawnCall(b *testing.B, spawn func(cx *Context) *JoinHandle[int]) {
-	r := NewCurrentThread()
-	defer r.Shutdown()
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	var last *JoinHandle[int]
-	BlockOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
-		for i < b.N {
-			last = spawn(cx)
-			i++
-			if i%32 == 0 {
-				cx.Waker().Wake()
-				return struct{}{}, false
-			}
-		}
-		if last != nil {
-			_, ok := last.JoinAsync().Poll(cx)
-			return struct{}{}, ok
-		}
-		return struct{}{}, true
-	}))
-}
-
 // inChainTask is inlineChainTask spawned with SpawnInlineIn, as asyncgen
 // lowers a chain of async functions that each spawn the next.
 type inChainTask chainTask
