@@ -38,9 +38,14 @@ var subset = []string{
 	"ken/string.go",
 }
 
+// allDirs are the subdirectories of Go's test directory, beyond test/ and
+// test/ken, that hold single-file run programs (dwarf's one needs the
+// linker's DWARF tables and is left out).
+var allDirs = []string{"chan", "interface", "fixedbugs", "typeparam", "abi"}
+
 // TestGoSuite runs the subset (or, with CORIO_GOTEST=all, every run program
-// of test/ and test/ken; a list of directories such as "chan,fixedbugs" adds
-// those; CORIO_GOTEST_ONLY=a.go,fixedbugs/b.go runs just the programs named;
+// of test/, test/ken and allDirs; a list of directories such as
+// "chan,fixedbugs" runs test/, test/ken and those; CORIO_GOTEST_ONLY=a.go,fixedbugs/b.go runs just the programs named;
 // CORIO_GOTEST_KEEP=1 keeps their directories) and fails if a program that expectations.txt does not list as a
 // known failure stops agreeing, or a known failure fails in another class.
 func TestGoSuite(t *testing.T) {
@@ -72,7 +77,9 @@ func TestGoSuite(t *testing.T) {
 		}
 	} else {
 		dirs := []string{".", "ken"}
-		if mode != "all" {
+		if mode == "all" {
+			dirs = append(dirs, allDirs...)
+		} else {
 			dirs = append(dirs, strings.Split(mode, ",")...)
 		}
 		var err error
