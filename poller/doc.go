@@ -115,10 +115,13 @@
 // waiter words. Both sides meet in that one word, so a wake-up is never
 // lost. The waiter word stays after its waiter is woken, so a task that
 // waits again in the same direction (every message of a connection's read
-// loop) only sets the armed bit: with ClearReadiness after a short read,
-// an echoed message costs the slot three atomic read-modify-writes, and the
-// lock is not taken. Keeping the lock and the armed bits in the word keeps
-// a slot at 24 bytes.
+// loop) only sets the armed bit, and ClearAndPollReady clears what a short
+// read drained in that same compare-and-swap: an echoed message costs the
+// slot two atomic read-modify-writes (the wait's and dispatch's), and the
+// lock is not taken. The kept word holds its task reachable until the next
+// wait in that direction, ClearWaker, Deregister or the descriptor's next
+// registration. Keeping the lock and the armed bits in the word keeps a
+// slot at 24 bytes.
 //
 // One word per waiter. A Waker interface is two words, its method table and
 // its data word; nearly every waiter is a runtime's task, always of the one
