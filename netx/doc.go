@@ -161,9 +161,14 @@
 // net/http over a netx socket), not speed.
 //
 // System calls: a stream read is one recv and a write one send (a read
-// shorter than its buffer clears the readiness, so the next read waits for
+// shorter than its buffer drained the socket, so the next read waits for
 // the next edge instead of making a recv that fails with EAGAIN: an echo
-// costs one recv and one send). Reads, writes of up to 64 KiB and accepts
+// costs one recv and one send). Read clears the Readable bit at once;
+// ReadPooled only marks its future drained at the readiness tick it read
+// at, and its next wait clears the bit in the one compare-and-swap that
+// records the task (rt.Registration.ClearAndPollReady), so other readers of
+// the readiness may see Readable until then, at the cost of one recv that
+// fails with EAGAIN. Reads, writes of up to 64 KiB and accepts
 // are raw system calls, which do not hand the goroutine's P over: on a
 // non-blocking socket they never wait, and the hand-offs kept Go's sysmon
 // thread waking every 20 µs. Accept asks for no peer address, so it
