@@ -19,7 +19,10 @@
 // # How do I spawn a task?
 //
 // Inside an async function, `h := rt.Spawn(WorkAsync(x))` compiles to
-// SpawnAsync: the task starts on the runtime running the caller. In plain Go,
+// SpawnIn(cx, …) with the Context of the poll (SpawnInlineIn for a
+// future made on the spot): the task starts on the runtime running the
+// caller, and the spawn is no suspension point. SpawnAsync is the same
+// spawn as a future, for code that only awaits. In plain Go,
 // Spawn starts it on the process default runtime, and SpawnOn(r, f) on r.
 // Every spawn returns a *JoinHandle: Join (or JoinAsync) waits for the
 // output, Abort cancels the task, IsFinished polls. A task that panics
@@ -919,8 +922,8 @@
 // task left (not merely when its tasks wait: it then sleeps on its channel);
 // YieldNowAsync allocates one tiny object per call; a spawn allocates the task
 // (one allocation) beside the future the caller built, except that
-// SpawnInlineAsync and its kin (which asyncgen uses for a generated future
-// made on the spot) copy the future into the task: one allocation for both; metrics are published
+// SpawnInlineIn, SpawnInlineAsync and their kin (asyncgen uses the first
+// for a generated future made on the spot) copy the future into the task: one allocation for both; metrics are published
 // once per batch and when a worker parks (see "Metrics"); concurrent BlockOn calls on one
 // current-thread runtime are serialized.
 //
