@@ -386,7 +386,7 @@ func (l *lowerer) spawnNow(call, cc *ast.CallExpr, tw *twin) bool {
 // for the task and the future. It reports false, leaving cc alone, where
 // the future's call was spilled or cannot be written by value.
 func (l *lowerer) spawnByValue(form spawnForm, call, cc *ast.CallExpr, tw *twin) bool {
-	_, c, arg, targs := l.g.spawnedFuture(call, tw)
+	c, arg, targs := l.g.spawnedFuture(call, tw)
 	if c == nil {
 		return false
 	}

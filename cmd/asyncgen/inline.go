@@ -72,7 +72,7 @@ func (g *pkgGen) prepare(files []*outFile) {
 	// (spawnedFuture): its function needs the by-value constructor too.
 	for _, fn := range all {
 		for call, tw := range fn.susp {
-			if _, c, _, _ := g.spawnedFuture(call, tw); c != nil && c.initName == "" {
+			if c, _, _ := g.spawnedFuture(call, tw); c != nil && c.initName == "" {
 				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
 			}
 		}
@@ -216,34 +216,33 @@ func (g *pkgGen) spawnFormOf(call *ast.CallExpr, tw *twin) (spawnForm, bool) {
 // on the spot (rt.Spawn(FAsync(x)), rt.SpawnNamed(name, FAsync(x)),
 // set.Spawn(FAsync(x))): then the spawn takes the future by value, through
 // F's by-value constructor, and the task and the future are one allocation
-// instead of two. It returns the form, F, the twin call and the call's type
+// instead of two. It returns F, the twin call and the call's type
 // arguments for F; nil where the future cannot be written here (a method, a
 // generic instance whose type arguments cannot be spelled).
-func (g *pkgGen) spawnedFuture(call *ast.CallExpr, tw *twin) (form spawnForm, c *asyncFunc, arg *ast.CallExpr, targs []types.Type) {
-	form, ok := g.spawnFormOf(call, tw)
-	if !ok {
-		return form, nil, nil, nil
+func (g *pkgGen) spawnedFuture(call *ast.CallExpr, tw *twin) (c *asyncFunc, arg *ast.CallExpr, targs []types.Type) {
+	if _, ok := g.spawnFormOf(call, tw); !ok {
+		return nil, nil, nil
 	}
 	arg, _ = ast.Unparen(call.Args[len(call.Args)-1]).(*ast.CallExpr)
 	if arg == nil {
-		return form, nil, nil, nil
+		return nil, nil, nil
 	}
 	f, _ := g.callee(arg)
 	if f == nil || f.Pkg() != g.pkg || f.Type().(*types.Signature).Recv() != nil {
-		return form, nil, nil, nil
+		return nil, nil, nil
 	}
 	base, ok := strings.CutSuffix(f.Name(), "Async")
 	if !ok {
-		return form, nil, nil, nil
+		return nil, nil, nil
 	}
 	fobj, _ := g.pkg.Scope().Lookup(base).(*types.Func)
 	c = g.asyncOf[fobj]
 	if c == nil || c.closure != nil || c.decl.Recv != nil || c.failed {
-		return form, nil, nil, nil
+		return nil, nil, nil
 	}
 	targs = g.calleeTypeArgs(arg)
 	if len(targs) != c.tparams().Len() || !g.spellableAll(targs) {
-		return form, nil, nil, nil
+		return nil, nil, nil
 	}
-	return form, c, arg, targs
+	return c, arg, targs
 }
