@@ -50,7 +50,7 @@ func (r *reader) Read(b []byte) (int, error) {
 // ReadAsync returns a future of Read's results. It spends one budget unit
 // per poll; cancelling it reads nothing.
 func (r *reader) ReadAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*readFuture)(r.rd.start(opRead, b))
+	return (*readFuture)(r.sock().start(rt.DirRead, opRead, b))
 }
 
 // ReadFull reads exactly len(b) bytes; fewer only with an error, which is
@@ -66,9 +66,9 @@ func (r *reader) ReadFull(b []byte) (int, error) {
 // have consumed a prefix of the bytes it was reading.
 func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 	if len(b) > maxOpLen {
-		return newChunkedOp(&r.rd, opReadFull, b)
+		return newChunkedOp(r.sock(), rt.DirRead, opReadFull, b)
 	}
-	return (*readFuture)(r.rd.start(opReadFull, b))
+	return (*readFuture)(r.sock().start(rt.DirRead, opReadFull, b))
 }
 
 // ReadPooled waits until the socket is readable, then reads into a buffer
@@ -85,20 +85,19 @@ func (r *reader) ReadPooled() (*Buf, error) {
 // ReadPooledAsync returns a future of ReadPooled's results. Cancelling it
 // reads nothing and borrows nothing.
 func (r *reader) ReadPooledAsync() rt.Future[rt.Tuple2[*Buf, error]] {
-	return (*readPooledFuture)(r.rd.start(opReadPooled, nil))
+	return (*readPooledFuture)(r.sock().start(rt.DirRead, opReadPooled, nil))
 }
 
 // TryRead reads what is available without waiting: ErrWouldBlock (wrapped
 // in a *net.OpError) if nothing is. It spends no budget. After
 // ErrWouldBlock, Readable waits for new data.
 func (r *reader) TryRead(b []byte) (int, error) {
-	var f ioFuture
-	f.dir, f.try = rt.DirRead, true
-	f.start(opRead, b)
 	if len(b) == 0 {
 		return 0, nil
 	}
-	err := f.tryOp(r.sock())
+	var f ioFuture
+	f.set(b)
+	err := f.tryOp(r.sock(), rt.DirRead, opRead)
 	return int(f.n), r.sock().opErr("read", err)
 }
 
@@ -114,7 +113,7 @@ func (r *reader) Readable() error {
 // ReadableAsync returns a future of Readable's result. It spends one budget
 // unit per poll.
 func (r *reader) ReadableAsync() rt.Future[error] {
-	return (*readyFuture)(r.rd.start(opReady, nil))
+	return (*readableFuture)(r.sock().start(rt.DirRead, opReady, nil))
 }
 
 // SetReadDeadline sets the deadline of pending and future reads (and
@@ -145,9 +144,9 @@ func (w *writer) Write(b []byte) (int, error) {
 // per poll. Cancelling it may leave a prefix of b written.
 func (w *writer) WriteAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 	if len(b) > maxOpLen {
-		return newChunkedOp(&w.wr, opWrite, b)
+		return newChunkedOp(w.sock(), rt.DirWrite, opWrite, b)
 	}
-	return (*writeFuture)(w.wr.start(opWrite, b))
+	return (*writeFuture)(w.sock().start(rt.DirWrite, opWrite, b))
 }
 
 // WriteAll is Write, which already writes everything; it is there so that
@@ -165,11 +164,10 @@ func (w *writer) WriteAllAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // *net.OpError) if only a prefix (maybe empty) did. It spends no budget.
 func (w *writer) TryWrite(b []byte) (int, error) {
 	var f ioFuture
-	f.dir = rt.DirWrite
 	n := 0
 	for {
-		f.start(opWrite, b[n:]) // at most maxOpLen bytes of them
-		err := f.tryOp(w.sock())
+		f.set(b[n:]) // at most maxOpLen bytes of them
+		err := f.tryOp(w.sock(), rt.DirWrite, opWrite)
 		n += int(f.n)
 		if err != nil || n == len(b) {
 			return n, w.sock().opErr("write", err)
@@ -186,7 +184,7 @@ func (w *writer) Writable() error {
 
 // WritableAsync returns a future of Writable's result.
 func (w *writer) WritableAsync() rt.Future[error] {
-	return (*readyFuture)(w.wr.start(opReady, nil))
+	return (*writableFuture)(w.sock().start(rt.DirWrite, opReady, nil))
 }
 
 // SetWriteDeadline sets the deadline of pending and future writes; see
@@ -281,60 +279,73 @@ func (fd *netFD) shutdown(how int) error {
 	return nil
 }
 
-// The typed futures: an ioFuture seen with the output of one operation.
+// The typed futures: the socket seen as one direction's operation, with the
+// output of one kind of operation.
 
-type readFuture ioFuture
+type readFuture netFD // the reading direction: Read, ReadFull
 
 func (f *readFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+	fd := (*netFD)(f)
+	done, err := fd.poll(cx, rt.DirRead)
 	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("read", err)}, true
+	return rt.Tuple2[int, error]{V0: int(fd.op(rt.DirRead).n), V1: fd.opErr("read", err)}, true
 }
 
-func (f *readFuture) Cancel() { (*ioFuture)(f).cancel() }
+func (f *readFuture) Cancel() { (*netFD)(f).cancel(rt.DirRead) }
 
-type writeFuture ioFuture
+type writeFuture netFD // the writing direction: Write, SendTo, Send
 
 func (f *writeFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+	fd := (*netFD)(f)
+	done, err := fd.poll(cx, rt.DirWrite)
 	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
-	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("write", err)}, true
+	return rt.Tuple2[int, error]{V0: int(fd.op(rt.DirWrite).n), V1: fd.opErr("write", err)}, true
 }
 
-func (f *writeFuture) Cancel() { (*ioFuture)(f).cancel() }
+func (f *writeFuture) Cancel() { (*netFD)(f).cancel(rt.DirWrite) }
 
-type readPooledFuture ioFuture
+type readPooledFuture netFD // the reading direction: ReadPooled
 
 func (f *readPooledFuture) Poll(cx *rt.Context) (rt.Tuple2[*Buf, error], bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+	fd := (*netFD)(f)
+	done, err := fd.poll(cx, rt.DirRead)
 	if !done {
 		return rt.Tuple2[*Buf, error]{}, false
 	}
-	return rt.Tuple2[*Buf, error]{V0: g.takeBuf(), V1: g.owner().opErr("read", err)}, true
+	return rt.Tuple2[*Buf, error]{V0: fd.op(rt.DirRead).takeBuf(opReadPooled), V1: fd.opErr("read", err)}, true
 }
 
-func (f *readPooledFuture) Cancel() { (*ioFuture)(f).cancel() }
+func (f *readPooledFuture) Cancel() { (*netFD)(f).cancel(rt.DirRead) }
 
-type readyFuture ioFuture
+type readableFuture netFD // the reading direction: Readable
 
-func (f *readyFuture) Poll(cx *rt.Context) (error, bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+func (f *readableFuture) Poll(cx *rt.Context) (error, bool) {
+	return (*netFD)(f).pollReady(cx, rt.DirRead)
+}
+
+func (f *readableFuture) Cancel() { (*netFD)(f).cancel(rt.DirRead) }
+
+type writableFuture netFD // the writing direction: Writable
+
+func (f *writableFuture) Poll(cx *rt.Context) (error, bool) {
+	return (*netFD)(f).pollReady(cx, rt.DirWrite)
+}
+
+func (f *writableFuture) Cancel() { (*netFD)(f).cancel(rt.DirWrite) }
+
+// pollReady is the Poll of Readable (dir rt.DirRead) and Writable.
+func (fd *netFD) pollReady(cx *rt.Context, dir rt.Direction) (error, bool) {
+	done, err := fd.poll(cx, dir)
 	if !done {
 		return nil, false
 	}
 	op := "read"
-	if g.dir == rt.DirWrite {
+	if dir == rt.DirWrite {
 		op = "write"
 	}
-	return g.owner().opErr(op, err), true
+	return fd.opErr(op, err), true
 }
-
-func (f *readyFuture) Cancel() { (*ioFuture)(f).cancel() }

@@ -31,7 +31,7 @@ func (d *dgram) SendToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, er
 	if len(b) > maxOpLen {
 		return rt.Ready(rt.Tuple2[int, error]{V1: d.fd.opErr("write", wrapSyscall("sendmsg", unix.EMSGSIZE))})
 	}
-	f := d.fd.wr.start(opSendTo, b)
+	f := d.fd.start(rt.DirWrite, opSendTo, b)
 	d.fd.dgram().dst = sa
 	return (*writeFuture)(f)
 }
@@ -57,7 +57,7 @@ func (d *dgram) SendAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 	if len(b) > maxOpLen {
 		return rt.Ready(rt.Tuple2[int, error]{V1: d.fd.opErr("write", wrapSyscall("sendmsg", unix.EMSGSIZE))})
 	}
-	return (*writeFuture)(d.fd.wr.start(opSendTo, b))
+	return (*writeFuture)(d.fd.start(rt.DirWrite, opSendTo, b))
 }
 
 // RecvFrom waits for one datagram, copies it into b (truncating it if b is
@@ -72,7 +72,7 @@ func (d *dgram) RecvFrom(b []byte) (int, net.Addr, error) {
 // RecvFromAsync returns a future of RecvFrom's results. It spends one budget
 // unit per poll; cancelling it receives nothing.
 func (d *dgram) RecvFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error]] {
-	return (*recvFromFuture)(d.fd.rd.start(opRecvFrom, b))
+	return (*recvFromFuture)(d.fd.start(rt.DirRead, opRecvFrom, b))
 }
 
 // ReadFrom is RecvFrom, for net.PacketConn (direct mode of ReadFromAsync).
@@ -93,7 +93,7 @@ func (d *dgram) Recv(b []byte) (int, error) {
 
 // RecvAsync returns a future of Recv's results.
 func (d *dgram) RecvAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
-	return (*recvFuture)(d.fd.rd.start(opRecvFrom, b))
+	return (*recvFuture)(d.fd.start(rt.DirRead, opRecvFrom, b))
 }
 
 // Close closes the socket; pending operations return errors wrapping
@@ -130,34 +130,36 @@ func (d *dgram) connect(sa unix.Sockaddr) error {
 	return nil
 }
 
-type recvFromFuture ioFuture
+type recvFromFuture netFD // the reading direction: RecvFrom
 
 func (f *recvFromFuture) Poll(cx *rt.Context) (rt.Tuple3[int, net.Addr, error], bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+	fd := (*netFD)(f)
+	done, err := fd.poll(cx, rt.DirRead)
 	if !done {
 		return rt.Tuple3[int, net.Addr, error]{}, false
 	}
-	from := g.sender()
+	g := fd.op(rt.DirRead)
+	from := g.sender(fd)
 	g.p = nil
-	return rt.Tuple3[int, net.Addr, error]{V0: int(g.n), V1: from, V2: g.owner().opErr("read", err)}, true
+	return rt.Tuple3[int, net.Addr, error]{V0: int(g.n), V1: from, V2: fd.opErr("read", err)}, true
 }
 
-func (f *recvFromFuture) Cancel() { (*ioFuture)(f).cancel() }
+func (f *recvFromFuture) Cancel() { (*netFD)(f).cancel(rt.DirRead) }
 
-type recvFuture ioFuture
+type recvFuture netFD // the reading direction: Recv
 
 func (f *recvFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
-	g := (*ioFuture)(f)
-	done, err := g.poll(cx)
+	fd := (*netFD)(f)
+	done, err := fd.poll(cx, rt.DirRead)
 	if !done {
 		return rt.Tuple2[int, error]{}, false
 	}
+	g := fd.op(rt.DirRead)
 	g.p = nil // the sender, which Recv does not return
-	return rt.Tuple2[int, error]{V0: int(g.n), V1: g.owner().opErr("read", err)}, true
+	return rt.Tuple2[int, error]{V0: int(g.n), V1: fd.opErr("read", err)}, true
 }
 
-func (f *recvFuture) Cancel() { (*ioFuture)(f).cancel() }
+func (f *recvFuture) Cancel() { (*netFD)(f).cancel(rt.DirRead) }
 
 // sockaddrOf converts addr for this socket: an IPv4 address becomes
 // v4-mapped on a dual-stack IPv6 socket.

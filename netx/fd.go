@@ -30,29 +30,43 @@ var errClosing = errors.New("use of closed network connection")
 // allocation; a listener holds it by pointer, and a datagram socket's is the
 // first field of a dgramFD.
 //
-// Its size is what an idle connection costs, so it is packed into 80 bytes,
+// Its size is what an idle connection costs, so it is packed into 64 bytes,
 // a size class: the registration is a 16-byte handle (the readiness and the
 // waiters live in the driver's slot pages), the descriptor is read from it,
-// the three small immutables ride in the padding of the operation slots,
-// each direction's pending operation is 24 bytes, and what only some sockets use
-// (the blocking calls' locks, the deadlines, the addresses) is out of line
-// behind one pointer, allocated at its first use. The close-when-lost hook
-// is a finalizer (no handle, no closure; see newFD).
+// the close/reference word is 32 bits, beside it one byte holds the
+// network, family and type and one byte per direction the kind of its
+// pending operation, and each direction's operation (its buffer and counts)
+// is 16 bytes; what only some sockets use (the blocking calls' locks, the
+// deadlines, the addresses) is out of line behind one pointer, allocated at
+// its first use. An operation's future is the netFD under a type of the
+// direction's (readFuture, writeFuture, …), so it needs no field to find its
+// socket or to say its direction. The close-when-lost hook is a finalizer
+// (no handle, no closure; see newFD).
 type netFD struct {
 	reg rt.Registration // immutable; embedded (two pointers) rather than pointed at; holds the descriptor
+
+	// side is nil until a blocking call, a deadline or an address needs it.
+	side atomic.Pointer[fdSide]
 
 	// state is the closed bit (1) plus twice the number of counted
 	// syscalls in progress: the descriptor is closed when both say so,
 	// never while a syscall may still use its number. Syscalls inside a
 	// poll on a multi-thread worker are not counted: they check the closed
-	// bit, and the close waits for their polls (rt.CloseAfterPolls).
-	state atomic.Uint64
+	// bit, and the close waits for their polls (rt.CloseAfterPolls). The
+	// race detector's build also keeps the pending flags in its top bits
+	// (stateWaiting; see race.go).
+	state atomic.Uint32
 
-	// side is nil until a blocking call, a deadline or an address needs it.
-	side atomic.Pointer[fdSide]
+	id sockID // immutable: the network, address family and type
 
-	rd ioFuture // the reading direction's operation (also accept)
-	wr ioFuture // the writing direction's operation (also connect)
+	// hdr is, indexed by rt.Direction, the kind of the direction's
+	// operation (opKind) and, outside the race detector's build, its
+	// pending flag (hdrWaiting). Each direction's byte is written only by
+	// the task that owns the direction's operation, so the halves of a
+	// Split stream never write the same byte.
+	hdr [2]uint8
+
+	ops [2]ioFuture // indexed by rt.Direction: reading (also accept), writing (also connect)
 }
 
 // fdSide is the part of a socket that an async server's idle connection
@@ -145,9 +159,7 @@ func newFDLostOpen(fd int, reg rt.Registration, family, sotype int, network stri
 		panic("corio/netx: registration of another descriptor")
 	}
 	f.reg = reg
-	f.rd.dir, f.wr.dir = rt.DirRead, rt.DirWrite
-	f.rd.sock = sockIDOf(family, sotype, network)
-	f.wr.sock = f.rd.sock
+	f.id = sockIDOf(family, sotype, network)
 	return f
 }
 
@@ -197,17 +209,17 @@ func (id sockID) sotype() int {
 }
 
 // network returns the socket's network name, as net spells it.
-func (fd *netFD) network() string { return fd.rd.sock.network() }
+func (fd *netFD) network() string { return fd.id.network() }
 
 // sysfd returns the socket's descriptor.
 func (fd *netFD) sysfd() int { return fd.reg.Fd() }
 
 // family returns the socket's address family: unix.AF_INET, AF_INET6 or
 // AF_UNIX.
-func (fd *netFD) family() int { return fd.rd.sock.family() }
+func (fd *netFD) family() int { return fd.id.family() }
 
 // sotype returns the socket's type: unix.SOCK_STREAM or SOCK_DGRAM.
-func (fd *netFD) sotype() int { return fd.rd.sock.sotype() }
+func (fd *netFD) sotype() int { return fd.id.sotype() }
 
 // closeLost deregisters and closes the descriptor of a netFD that became
 // unreachable without Close (a dropped socket, or one whose task a runtime
@@ -234,7 +246,7 @@ func (fd *netFD) incref() bool {
 // once the polls of multi-thread workers that may have seen the socket open
 // have returned (rt.CloseAfterPolls: their syscalls hold no reference).
 func (fd *netFD) decref() {
-	if fd.state.Add(^uint64(1)) == 1 {
+	if fd.state.Add(^uint32(1))&^stateWaiting == 1 {
 		rt.CloseAfterPolls(fd.sysfd())
 	}
 }

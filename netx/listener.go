@@ -46,7 +46,6 @@ var emfileLogged atomic.Bool
 // pollAccept advances the pending Accept; true once done, with the new
 // socket's descriptor and registration or an error in net's shape.
 func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err error, done bool) {
-	f := &l.fd.rd
 	for {
 		if bo := &l.backoff; bo.armed {
 			if l.fd.closed() {
@@ -63,16 +62,16 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 				return -1, reg, nil, false
 			}
 			bo.release()
-			f.start(opAccept, nil)
+			l.fd.start(rt.DirRead, opAccept, nil)
 		}
-		done, ferr := f.poll(cx)
+		done, ferr := l.fd.poll(cx, rt.DirRead)
 		if !done {
 			return -1, reg, nil, false
 		}
 		switch {
 		case ferr == nil:
 		case errors.Is(ferr, unix.ECONNABORTED):
-			f.start(opAccept, nil) // the peer gave up in the backlog: next one
+			l.fd.start(rt.DirRead, opAccept, nil) // the peer gave up in the backlog: next one
 			continue
 		case isResourceExhausted(ferr):
 			// Out of descriptors (or kernel memory): the pending
@@ -90,7 +89,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 			return -1, reg, l.fd.opErr("accept", ferr), true
 		}
 		l.delay = 0
-		nfd = int(f.n)
+		nfd = int(l.fd.op(rt.DirRead).n)
 		if err := reg.Init(cx, nfd); err != nil {
 			unix.Close(nfd)
 			return -1, reg, l.fd.opErr("accept", err), true
@@ -101,7 +100,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 
 func (l *listener) cancelAccept() {
 	l.backoff.release()
-	l.fd.rd.cancel()
+	l.fd.cancel(rt.DirRead)
 }
 
 func isResourceExhausted(err error) bool {
@@ -111,7 +110,7 @@ func isResourceExhausted(err error) bool {
 
 // startAccept prepares the direction's future for an Accept.
 func (l *listener) startAccept() {
-	l.fd.rd.start(opAccept, nil)
+	l.fd.start(rt.DirRead, opAccept, nil)
 }
 
 // Close stops listening; a pending Accept returns an error wrapping

@@ -32,34 +32,35 @@ const (
 	opReady                    // the direction's readiness, nothing else
 )
 
-// ioFuture is the state of one direction's pending operation. It lives in
-// the socket (one per direction), so starting an operation allocates
-// nothing; the typed futures the Async methods return are the same memory
-// under other names (readFuture, acceptFuture, …).
-//
-// It holds no pointer to its socket: the socket is found from the future's
-// own address (owner), since the future sits at a fixed offset in it, which
-// saves a pointer per direction in every socket. It holds no error either:
-// poll returns the operation's error with its completion, and the typed
-// future hands it on at once. Its lengths are 32-bit: one operation moves at
-// most maxOpLen bytes (start cuts a read's buffer there; the callers of a
-// ReadFull, a Write or a SendTo, which must not be cut short, split a longer
-// buffer into operations or refuse it first). So it is 24 bytes, and a
-// socket's two are 48.
-type ioFuture struct {
-	dir  rt.Direction // immutable
-	kind opKind
-	try  bool // make the syscall even when readiness says it would fail (TryRead, direct mode)
-	// waiting is set while the operation is pending (its last poll
-	// returned not ready) and cleared when it completes or is cancelled:
-	// starting another operation in the direction meanwhile is the misuse
-	// start reports (see pendingFlag for why it is not atomic).
-	// sock is the socket's network and address family (sockID), kept in
-	// what would be padding: the same in both directions; netFD's
-	// accessors read the reading one.
-	sock    sockID
-	waiting pendingFlag
+// hdrKind masks a netFD.hdr byte's opKind; hdrWaiting is its pending flag
+// (outside the race detector's build; see pending).
+const (
+	hdrKind    = 0x0f
+	hdrWaiting = 0x80
+)
 
+// kind returns the kind of direction dir's operation.
+func (fd *netFD) kind(dir rt.Direction) opKind { return opKind(fd.hdr[dir&1] & hdrKind) }
+
+// op returns direction dir's operation slot.
+func (fd *netFD) op(dir rt.Direction) *ioFuture { return &fd.ops[dir&1] }
+
+// ioFuture is the buffer and the counts of one direction's pending
+// operation. It lives in the socket (one per direction), so starting an
+// operation allocates nothing; the typed futures the Async methods return
+// are the socket under other names, one per direction (readFuture,
+// writeFuture, …), so they find the socket and the direction without a
+// field for either. The operation's kind and pending flag are the
+// direction's netFD.hdr byte, which the Try operations (whose ioFuture is
+// on the stack) leave alone: they pass their kind along instead.
+//
+// It holds no error: poll returns the operation's error with its
+// completion, and the typed future hands it on at once. Its lengths are
+// 32-bit: one operation moves at most maxOpLen bytes (start cuts a read's
+// buffer there; the callers of a ReadFull, a Write or a SendTo, which must
+// not be cut short, split a longer buffer into operations or refuse it
+// first). So it is 16 bytes, and a socket's two are 32.
+type ioFuture struct {
 	// p is the first byte of the operation's buffer while it runs (bytes
 	// returns the buffer: a slice without its capacity, which no
 	// operation needs). Once a ReadPooled or RecvFrom is done, the buffer
@@ -80,27 +81,10 @@ var maxOpLen = 1 << 30 // a variable only so that tests can lower it
 // bytes returns the operation's buffer.
 func (f *ioFuture) bytes() []byte { return unsafe.Slice((*byte)(f.p), f.blen) }
 
-// The offsets of the two directions' futures in a netFD.
-const (
-	rdFutOffset = unsafe.Offsetof(netFD{}.rd)
-	wrFutOffset = unsafe.Offsetof(netFD{}.wr)
-)
-
-// owner returns the socket f is a direction of. Only for the futures
-// embedded in a netFD (fd.rd.fut, fd.wr.fut): the Try operations' futures on
-// the stack pass their socket along instead.
-func (f *ioFuture) owner() *netFD {
-	off := rdFutOffset
-	if f.dir == rt.DirWrite {
-		off = wrFutOffset
-	}
-	return (*netFD)(unsafe.Add(unsafe.Pointer(f), -int(off)))
-}
-
-// takeBuf returns and forgets the pooled buffer a completed ReadPooled
+// takeBuf returns and forgets the pooled buffer a completed ReadPooled (k)
 // left in p, or nil.
-func (f *ioFuture) takeBuf() *Buf {
-	if f.kind != opReadPooled {
+func (f *ioFuture) takeBuf(k opKind) *Buf {
+	if k != opReadPooled {
 		return nil
 	}
 	b := (*Buf)(f.p)
@@ -108,12 +92,13 @@ func (f *ioFuture) takeBuf() *Buf {
 	return b
 }
 
-// sender returns the source address a completed RecvFrom left in p, or nil.
-func (f *ioFuture) sender() net.Addr {
+// sender returns the source address a completed RecvFrom on fd left in p,
+// or nil.
+func (f *ioFuture) sender(fd *netFD) net.Addr {
 	if f.p == nil {
 		return nil
 	}
-	if isUDP(f.owner().network()) {
+	if isUDP(fd.network()) {
 		return (*net.UDPAddr)(f.p)
 	}
 	return (*net.UnixAddr)(f.p)
@@ -146,22 +131,32 @@ func (fd *netFD) deadline(dir rt.Direction) *deadline {
 // the real time; see rt.Registration.Now).
 func (fd *netFD) expired(at int64) bool { return at != 0 && fd.reg.Now().UnixNano() >= at }
 
-// start resets f for a new operation of kind k on buf. It panics if the
-// direction's previous operation is still pending: its task would be left
-// waiting on a future that now does something else.
-func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
-	if f.waiting.load() {
-		panic(concurrentOpMisuse(f.dir))
+// start resets direction dir's operation for a new one of kind k on buf,
+// and returns fd for the caller to convert to the direction's typed future.
+// It panics if the direction's previous operation is still pending: its
+// task would be left waiting on a future that now does something else.
+func (fd *netFD) start(dir rt.Direction, k opKind, buf []byte) *netFD {
+	if fd.pending(dir) {
+		panic(concurrentOpMisuse(dir))
 	}
-	if len(buf) > maxOpLen {
-		buf = buf[:maxOpLen] // a read may be short; see ioFuture for the rest
-	}
+	f := fd.op(dir)
 	var n uint32
-	if k == opReadPooled && f.kind == opReadPooled {
+	if k == opReadPooled && fd.kind(dir) == opReadPooled {
 		n = f.n // the drained mark carries over to the next ReadPooled
 	}
-	f.kind, f.p, f.blen, f.n = k, unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf)), n
-	return f
+	fd.hdr[dir&1] = uint8(k) // not pending: its flag is clear
+	f.set(buf)
+	f.n = n
+	return fd
+}
+
+// set points f at buf, cut to maxOpLen bytes (a read may be short; see
+// ioFuture for the rest), with no byte done.
+func (f *ioFuture) set(buf []byte) {
+	if len(buf) > maxOpLen {
+		buf = buf[:maxOpLen]
+	}
+	f.p, f.blen, f.n = unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf)), 0
 }
 
 // The drained mark of a ReadPooled. A short read drains a stream, so the
@@ -176,10 +171,10 @@ func (f *ioFuture) start(k opKind, buf []byte) *ioFuture {
 // the readiness sees the bit a little longer, which costs it at most a
 // recv(2) that fails with EAGAIN. 0: no mark.
 
-// drained reports whether ev is the snapshot a ReadPooled left its drained
-// mark for, with no new readiness since.
-func (f *ioFuture) drained(ev rt.ReadyEvent) bool {
-	return f.kind == opReadPooled && f.n == ev.Tick+1 && ev.Ready&rt.DirRead.Mask() == rt.Readable && !ev.Shutdown
+// drained reports whether ev is the snapshot a ReadPooled (k) left its
+// drained mark for, with no new readiness since.
+func (f *ioFuture) drained(k opKind, ev rt.ReadyEvent) bool {
+	return k == opReadPooled && f.n == ev.Tick+1 && ev.Ready&rt.DirRead.Mask() == rt.Readable && !ev.Shutdown
 }
 
 // mayReadAt reports whether a read can find data at snapshot ev: false
@@ -188,8 +183,8 @@ func (f *ioFuture) drained(ev rt.ReadyEvent) bool {
 // ReadPooled found the stream drained at, so that the recv(2) that would
 // fail is not made. With edge-triggered epoll every arrival of data is a new
 // event, so data is never left unnoticed.
-func (f *ioFuture) mayReadAt(ev rt.ReadyEvent) bool {
-	return (ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown) && !f.drained(ev)
+func (f *ioFuture) mayReadAt(k opKind, ev rt.ReadyEvent) bool {
+	return (ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown) && !f.drained(k, ev)
 }
 
 // concurrentOpMisuse is the panic of start on a busy direction.
@@ -203,21 +198,21 @@ func concurrentOpMisuse(dir rt.Direction) string {
 		"Split a stream to read in one task and write in another"
 }
 
-// poll advances the operation; once it is done it returns true and the
-// operation's error, its other results set (n, and p for ReadPooled and
-// RecvFrom).
-func (f *ioFuture) poll(cx *rt.Context) (bool, error) {
-	done, err := f.pollOp(cx)
-	f.waiting.store(!done)
+// poll advances direction dir's operation; once it is done it returns true
+// and the operation's error, its other results set (n, and p for
+// ReadPooled and RecvFrom).
+func (fd *netFD) poll(cx *rt.Context, dir rt.Direction) (bool, error) {
+	done, err := fd.pollOp(cx, dir)
+	fd.setPending(dir, !done)
 	return done, err
 }
 
 // pollOp is poll without the misuse bookkeeping.
-func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
-	fd := f.owner()
-	dl := fd.deadline(f.dir)
-	if dl == nil && f.kind <= opWrite && (f.blen != 0 || f.kind >= opReadPooled) && cx.PollFenced() {
-		return f.pollFenced(cx, fd)
+func (fd *netFD) pollOp(cx *rt.Context, dir rt.Direction) (bool, error) {
+	f, k := fd.op(dir), fd.kind(dir)
+	dl := fd.deadline(dir)
+	if dl == nil && k <= opWrite && (f.blen != 0 || k >= opReadPooled) && cx.PollFenced() {
+		return f.pollFenced(cx, fd, dir, k)
 	}
 	var at int64
 	var gen uint64
@@ -226,23 +221,23 @@ func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 		at, gen, dl.waker = dl.at.Load(), dl.gen, nil
 		dl.mu.Unlock()
 		if fd.expired(at) {
-			return f.finish(fd, dl, os.ErrDeadlineExceeded)
+			return f.finish(fd, k, dl, os.ErrDeadlineExceeded)
 		}
 	}
-	if (f.kind == opRead || f.kind == opReadFull) && f.blen == 0 {
+	if (k == opRead || k == opReadFull) && f.blen == 0 {
 		// A zero-length read returns at once, as net's does.
 		if fd.closed() {
-			return f.finish(fd, dl, errClosing)
+			return f.finish(fd, k, dl, errClosing)
 		}
-		return f.finish(fd, dl, nil)
+		return f.finish(fd, k, dl, nil)
 	}
 	// Outside a runtime (direct mode) a read is always attempted: no worker
 	// polls this goroutine's events, and finding the data already there
 	// saves a hand-off through the driver's goroutine.
-	f.try = cx.Runtime() == nil
+	try := cx.Runtime() == nil
 	fenced := cx.PollFenced()
-	if done, err := fd.reg.PollIO(cx, f.dir, func() error { return f.attempt(fd, fenced) }); done {
-		return f.finish(fd, dl, err)
+	if done, err := fd.reg.PollIO(cx, dir, func() error { return f.attempt(fd, dir, k, try, fenced) }); done {
+		return f.finish(fd, k, dl, err)
 	}
 	if dl == nil {
 		return false, nil
@@ -271,7 +266,7 @@ func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 		dl.sleepGen, dl.armed = gen, true
 	}
 	if _, fired := dl.sleep.Poll(cx); fired {
-		return f.finish(fd, dl, os.ErrDeadlineExceeded)
+		return f.finish(fd, k, dl, os.ErrDeadlineExceeded)
 	}
 	return false, nil
 }
@@ -283,8 +278,7 @@ func (f *ioFuture) pollOp(cx *rt.Context) (bool, error) {
 // cannot apply here (a runtime polls, so no try; no deadline; fenced, so
 // the closed mark stands for the reference). Nearly every poll of a
 // server's connection comes here: three per echoed message.
-func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
-	f.try = false
+func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD, dir rt.Direction, k opKind) (bool, error) {
 	if !cx.ConsumeBudget() {
 		cx.Waker().Wake()
 		return false, nil
@@ -293,7 +287,7 @@ func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
 		ev := fd.reg.Readiness()
 		var err error
 		switch {
-		case f.kind != opWrite && !f.mayReadAt(ev):
+		case k != opWrite && !f.mayReadAt(k, ev):
 			err = unix.EAGAIN // see mayReadAt: the recv(2) would fail
 		case fd.closed():
 			err = errClosing
@@ -301,33 +295,33 @@ func (f *ioFuture) pollFenced(cx *rt.Context, fd *netFD) (bool, error) {
 			if testHookFenced != nil {
 				testHookFenced(fd.sysfd())
 			}
-			err = f.attemptOp(fd)
+			err = f.attemptOp(fd, dir, k, false)
 		}
 		if e, ok := err.(unix.Errno); !ok || e != unix.EAGAIN {
-			return f.finish(fd, nil, err)
+			return f.finish(fd, k, nil, err)
 		}
 		if ev.Shutdown {
-			return f.finish(fd, nil, rt.ErrDeregistered)
+			return f.finish(fd, k, nil, rt.ErrDeregistered)
 		}
 		// Clear only this direction's bits (as PollIO does) and wait: for
 		// a connection's read loop, the one compare-and-swap that arms
 		// the task again also clears what the last read drained.
-		ev.Ready &= f.dir.Mask()
-		if _, ready := fd.reg.ClearAndPollReady(cx, f.dir, ev); !ready {
+		ev.Ready &= dir.Mask()
+		if _, ready := fd.reg.ClearAndPollReady(cx, dir, ev); !ready {
 			return false, nil
 		}
 	}
 }
 
-// finish ends the operation with err: it forgets the buffer (a
+// finish ends the operation (of kind k) with err: it forgets the buffer (a
 // ReadPooled's or RecvFrom's result in p stays, unless err says there is
 // none) and a SendTo's destination, and drops the deadline's hold on f.
-func (f *ioFuture) finish(fd *netFD, dl *deadline, err error) (bool, error) {
-	if err != nil || (f.kind != opReadPooled && f.kind != opRecvFrom) {
+func (f *ioFuture) finish(fd *netFD, k opKind, dl *deadline, err error) (bool, error) {
+	if err != nil || (k != opReadPooled && k != opRecvFrom) {
 		f.p = nil
 	}
 	f.blen = 0
-	if f.kind == opSendTo {
+	if k == opSendTo {
 		fd.dgram().dst = nil
 	}
 	if dl != nil {
@@ -336,29 +330,30 @@ func (f *ioFuture) finish(fd *netFD, dl *deadline, err error) (bool, error) {
 	return true, err
 }
 
-// cancel abandons a pending operation.
-func (f *ioFuture) cancel() {
-	f.waiting.store(false)
-	fd := f.owner()
-	if dl := fd.deadline(f.dir); dl != nil {
+// cancel abandons direction dir's pending operation.
+func (fd *netFD) cancel(dir rt.Direction) {
+	fd.setPending(dir, false)
+	f, k := fd.op(dir), fd.kind(dir)
+	if dl := fd.deadline(dir); dl != nil {
 		dl.release()
 	}
-	rt.Cancel(fd.reg.ReadyAsync(f.dir))
-	f.takeBuf().Release()
-	if f.kind == opSendTo {
+	rt.Cancel(fd.reg.ReadyAsync(dir))
+	f.takeBuf(k).Release()
+	if k == opSendTo {
 		fd.dgram().dst = nil
 	}
 	f.p, f.blen = nil, 0
 }
 
-// attempt makes one try of the operation's syscall on fd, returning
-// unix.EAGAIN if it would block (rt.Registration.PollIO's contract).
-// fenced says that the poll runs on a multi-thread worker
+// attempt makes one try of the syscall of f's operation, of kind k in
+// direction dir of fd, returning unix.EAGAIN if it would block
+// (rt.Registration.PollIO's contract). try makes the syscall even when the
+// readiness says it would fail (TryRead, direct mode). fenced says that the poll runs on a multi-thread worker
 // (rt.Context.PollFenced), whose polls Close waits for before it closes the
 // descriptor (rt.CloseAfterPolls): the syscall then needs no reference,
 // only a look at the closed mark, made after the poll began.
-func (f *ioFuture) attempt(fd *netFD, fenced bool) error {
-	if !f.try && f.kind.readsStream() && !f.mayReadAt(fd.reg.Readiness()) {
+func (f *ioFuture) attempt(fd *netFD, dir rt.Direction, k opKind, try, fenced bool) error {
+	if !try && k.readsStream() && !f.mayReadAt(k, fd.reg.Readiness()) {
 		// Bound to fail without a syscall (see mayReadAt), so without the
 		// reference either: this is how every wait for data starts (an
 		// echo's read after its write), and the reference is two atomic
@@ -375,7 +370,7 @@ func (f *ioFuture) attempt(fd *netFD, fenced bool) error {
 		if testHookFenced != nil {
 			testHookFenced(fd.sysfd())
 		}
-		return f.attemptHeld(fd)
+		return f.attemptHeld(fd, dir, k, try)
 	}
 	if !fd.incref() {
 		return errClosing
@@ -384,7 +379,7 @@ func (f *ioFuture) attempt(fd *netFD, fenced bool) error {
 	// runtime's defer record and deferreturn would cost every read and
 	// write (the echo profile showed it). Nothing below calls user code or
 	// can panic short of a runtime fault.
-	err := f.attemptHeld(fd)
+	err := f.attemptHeld(fd, dir, k, try)
 	fd.decref()
 	return err
 }
@@ -395,20 +390,20 @@ var testHookFenced func(fd int)
 
 // attemptHeld is attempt with a reference on fd held, or inside a fenced
 // poll that saw fd open.
-func (f *ioFuture) attemptHeld(fd *netFD) error {
+func (f *ioFuture) attemptHeld(fd *netFD, dir rt.Direction, k opKind, try bool) error {
 	// The deadline is checked here too: a write that keeps finding a
 	// little room would otherwise loop inside one poll past its deadline.
-	if dl := fd.deadline(f.dir); dl != nil && fd.expired(dl.at.Load()) {
+	if dl := fd.deadline(dir); dl != nil && fd.expired(dl.at.Load()) {
 		return os.ErrDeadlineExceeded
 	}
-	return f.attemptOp(fd)
+	return f.attemptOp(fd, dir, k, try)
 }
 
 // attemptOp is attemptHeld past the deadline's check.
-func (f *ioFuture) attemptOp(fd *netFD) error {
-	switch f.kind {
+func (f *ioFuture) attemptOp(fd *netFD, dir rt.Direction, k opKind, try bool) error {
+	switch k {
 	case opRead:
-		n, err := fd.read(f.bytes(), f.try)
+		n, err := fd.read(f.bytes(), try)
 		if err != nil {
 			return err
 		}
@@ -418,7 +413,7 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 		}
 	case opReadFull:
 		for f.n < f.blen {
-			n, err := fd.read(f.bytes()[f.n:], f.try)
+			n, err := fd.read(f.bytes()[f.n:], try)
 			if err != nil {
 				return err
 			}
@@ -431,7 +426,7 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 			f.n += uint32(n)
 		}
 	case opReadPooled:
-		// attempt saw mayReadAt (or f.try), so a buffer is borrowed only for
+		// attempt saw mayReadAt (or try), so a buffer is borrowed only for
 		// a read that may find data.
 		b := getBuf()
 		ev := fd.reg.Readiness()
@@ -495,7 +490,7 @@ func (f *ioFuture) attemptOp(fd *netFD) error {
 			return err
 		}
 	case opReady:
-		if fd.reg.Readiness().Ready&f.dir.Mask() == 0 {
+		if fd.reg.Readiness().Ready&dir.Mask() == 0 {
 			return unix.EAGAIN
 		}
 	}
@@ -538,15 +533,16 @@ func ignoringEINTR(f func() (int, error)) (int, error) {
 	}
 }
 
-// tryOp runs one attempt of f's operation without waiting: it spends no
+// tryOp runs one attempt of f, an operation of kind k in direction dir of
+// fd kept by its caller (TryRead, TryWrite), without waiting: it spends no
 // budget and records no waker, and it clears the direction's readiness
 // (keeping readiness that arrived meanwhile) when the syscall would block, so
 // that the next Readable or Writable waits for a new edge.
-func (f *ioFuture) tryOp(fd *netFD) error {
+func (f *ioFuture) tryOp(fd *netFD, dir rt.Direction, k opKind) error {
 	ev := fd.reg.Readiness()
-	err := f.attempt(fd, false)
+	err := f.attempt(fd, dir, k, true, false)
 	if err == unix.EAGAIN {
-		ev.Ready &= f.dir.Mask()
+		ev.Ready &= dir.Mask()
 		fd.reg.ClearReadiness(ev)
 		return ErrWouldBlock
 	}

@@ -4,8 +4,9 @@ package netx
 
 import (
 	"runtime"
-	"sync/atomic"
 	"unsafe"
+
+	"github.com/corio-go/corio/rt"
 )
 
 // Under the race detector, the raw recv and send of sysRead and sysWrite
@@ -35,16 +36,27 @@ func raceWriteRange(b []byte) {
 
 const raceEnabled = true
 
-// pendingFlag is ioFuture.waiting. Under the race detector it is atomic, so
-// that the misuse it catches (two tasks starting operations in one direction
-// at once) is reported by start's panic, which the tests expect, and not as
-// a data race; see norace.go for the plain one.
-type pendingFlag struct{ v atomic.Uint32 }
+// Under the race detector a direction's pending flag (see pending) is one
+// of the state word's two top bits, set and cleared atomically, so that the
+// misuse it catches (two tasks starting operations in one direction at
+// once) is reported by start's panic, which the tests expect, and not as a
+// data race; see norace.go for the plain one. The count of syscalls below
+// it has 29 bits, and the close (decref) ignores the two.
+const stateWaiting uint32 = 3 << 30
 
-func (p *pendingFlag) load() bool { return p.v.Load() != 0 }
+func stateWaitingBit(dir rt.Direction) uint32 { return 1 << 30 << (dir & 1) }
 
-func (p *pendingFlag) store(b bool) {
-	if p.load() != b {
-		p.v.Store(uint32(boolint(b)))
+// pending reports whether direction dir's operation is pending: its last
+// poll returned not ready.
+func (fd *netFD) pending(dir rt.Direction) bool { return fd.state.Load()&stateWaitingBit(dir) != 0 }
+
+// setPending records whether direction dir's operation is pending.
+func (fd *netFD) setPending(dir rt.Direction, b bool) {
+	switch bit := stateWaitingBit(dir); {
+	case fd.pending(dir) == b:
+	case b:
+		fd.state.Or(bit)
+	default:
+		fd.state.And(^bit)
 	}
 }

@@ -284,7 +284,7 @@ func (f *dialFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 	}
 	for {
 		if f.connecting {
-			done, err := f.fd.wr.poll(cx)
+			done, err := f.fd.poll(cx, rt.DirWrite)
 			if !done {
 				return zero, false
 			}
@@ -339,7 +339,7 @@ func (f *dialFuture[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 			f.fd = nil
 			return rt.Tuple2[T, error]{V0: f.mk(fd)}, true
 		case unix.EINPROGRESS, unix.EINTR, unix.EALREADY:
-			f.fd.wr.start(opConnect, nil)
+			f.fd.start(rt.DirWrite, opConnect, nil)
 			f.connecting = true
 		default:
 			f.fail(os.NewSyscallError("connect", cerr))
@@ -364,7 +364,7 @@ func (f *dialFuture[T]) Cancel() {
 	f.res.cancel()
 	if f.fd != nil {
 		if f.connecting {
-			f.fd.wr.cancel()
+			f.fd.cancel(rt.DirWrite)
 		}
 		f.fd.Close()
 		f.fd = nil

@@ -21,14 +21,14 @@ var opNames = [...]string{
 	opReady:      "Readable",
 }
 
-// trace is the Trace of the operation f runs.
-func (f *ioFuture) trace() rt.Trace {
-	fd := f.owner()
-	op := opNames[f.kind]
-	if f.kind == opReady && f.dir == rt.DirWrite {
+// trace is the Trace of direction dir's operation.
+func (fd *netFD) trace(dir rt.Direction) rt.Trace {
+	k := fd.kind(dir)
+	op := opNames[k]
+	if k == opReady && dir == rt.DirWrite {
 		op = "Writable"
 	}
-	return fd.reg.TraceWait("netx.(*"+fd.rd.sock.typeName(f.kind == opAccept)+")."+op, f.dir)
+	return fd.reg.TraceWait("netx.(*"+fd.id.typeName(k == opAccept)+")."+op, dir)
 }
 
 // typeName is the exported type of a socket of this network, or of its
@@ -50,22 +50,25 @@ func (id sockID) typeName(listener bool) string {
 }
 
 // Trace implements rt.Tracer.
-func (f *readFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *readFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirRead) }
 
 // Trace implements rt.Tracer.
-func (f *writeFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *writeFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirWrite) }
 
 // Trace implements rt.Tracer.
-func (f *readPooledFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *readPooledFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirRead) }
 
 // Trace implements rt.Tracer.
-func (f *readyFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *readableFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirRead) }
 
 // Trace implements rt.Tracer.
-func (f *recvFromFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *writableFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirWrite) }
 
 // Trace implements rt.Tracer.
-func (f *recvFuture) Trace() rt.Trace { return (*ioFuture)(f).trace() }
+func (f *recvFromFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirRead) }
+
+// Trace implements rt.Tracer.
+func (f *recvFuture) Trace() rt.Trace { return (*netFD)(f).trace(rt.DirRead) }
 
 // Trace implements rt.Tracer: the listening socket, or the back-off while
 // the process is out of descriptors.
@@ -81,7 +84,7 @@ func (f *unixAcceptFuture) Trace() rt.Trace { return f.listener.trace() }
 func (f *unixNetAcceptFuture) Trace() rt.Trace { return f.listener.trace() }
 
 func (l *listener) trace() rt.Trace {
-	t := l.fd.rd.trace()
+	t := l.fd.trace(rt.DirRead)
 	if l.backoff.armed {
 		t.Detail += ", backing off: out of descriptors"
 	}
@@ -92,7 +95,7 @@ func (l *listener) trace() rt.Trace {
 // connected to.
 func (f *dialFuture[T]) Trace() rt.Trace {
 	if f.connecting {
-		t := f.fd.wr.trace()
+		t := f.fd.trace(rt.DirWrite)
 		t.Func, t.Detail = "netx.Dial", f.t.network+" "+f.address+", "+t.Detail
 		return t
 	}
