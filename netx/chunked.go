@@ -22,7 +22,7 @@ type chunkedOp struct {
 
 func newChunkedOp(fd *netFD, dir rt.Direction, k opKind, b []byte) *chunkedOp {
 	if fd.pending(dir) {
-		panic(concurrentOpMisuse(dir)) // as start would, before any piece
+		panic(concurrentOpMisuse[dir]) // as start would, before any piece
 	}
 	return &chunkedOp{fd: fd, dir: dir, kind: k, b: b}
 }

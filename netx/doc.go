@@ -181,14 +181,16 @@
 // its live variables and, with ReadPooled, no buffer. The socket's part, per
 // connection:
 //
-//   - 80 B: the socket's state, one allocation, of which the *TCPStream
+//   - 64 B: the socket's state, one allocation, of which the *TCPStream
 //     (and the halves Split returns) is a view, adding nothing: its rt
 //     registration (embedded: a 16-byte handle naming the driver's record),
-//     the close/reference word, one pointer to what only some sockets use
-//     (the blocking calls' locks, the deadlines, the address cache:
-//     allocated at first use), and per direction the 24-byte slot of the
-//     pending operation, which finds its socket from its own offset and
-//     carries the network, family and type in its padding.
+//     one pointer to what only some sockets use (the blocking calls' locks,
+//     the deadlines, the address cache: allocated at first use), the 32-bit
+//     close/reference word, one byte for the network, family and type and
+//     one per direction for the pending operation's kind and pending flag,
+//     and per direction the 16-byte slot of the pending operation (its
+//     buffer and counts). An operation's future is the socket itself under
+//     a type of its direction, so it needs no field to find either.
 //   - 24 B: the driver's readiness record (the readiness word, which also
 //     holds the registration's generation and the lock bit guarding the
 //     two waiters, and one word per waiter: a waiting task is kept as its

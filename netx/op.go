@@ -136,22 +136,25 @@ func (fd *netFD) expired(at int64) bool { return at != 0 && fd.reg.Now().UnixNan
 // It panics if the direction's previous operation is still pending: its
 // task would be left waiting on a future that now does something else.
 func (fd *netFD) start(dir rt.Direction, k opKind, buf []byte) *netFD {
-	if fd.pending(dir) {
-		panic(concurrentOpMisuse(dir))
+	h, f := &fd.hdr[dir], &fd.ops[dir]
+	if fd.pendingIn(*h, dir) {
+		panic(concurrentOpMisuse[dir])
 	}
-	f := fd.op(dir)
-	var n uint32
-	if k == opReadPooled && fd.kind(dir) == opReadPooled {
-		n = f.n // the drained mark carries over to the next ReadPooled
+	// Not pending, so *h is the last operation's kind alone. (Small enough
+	// for Go to inline in WriteAsync and ReadPooledAsync: keep it so.)
+	if k != opReadPooled || *h != uint8(opReadPooled) {
+		f.n = 0 // else the drained mark carries over to the next ReadPooled
 	}
-	fd.hdr[dir&1] = uint8(k) // not pending: its flag is clear
-	f.set(buf)
-	f.n = n
+	*h = uint8(k)
+	if len(buf) > maxOpLen {
+		buf = buf[:maxOpLen] // a read may be short; see ioFuture for the rest
+	}
+	f.p, f.blen = unsafe.Pointer(unsafe.SliceData(buf)), uint32(len(buf))
 	return fd
 }
 
-// set points f at buf, cut to maxOpLen bytes (a read may be short; see
-// ioFuture for the rest), with no byte done.
+// set points f at buf, cut to maxOpLen bytes as start does, with no byte
+// done: the Try operations' start.
 func (f *ioFuture) set(buf []byte) {
 	if len(buf) > maxOpLen {
 		buf = buf[:maxOpLen]
@@ -187,12 +190,12 @@ func (f *ioFuture) mayReadAt(k opKind, ev rt.ReadyEvent) bool {
 	return (ev.Ready&rt.DirRead.Mask() != 0 || ev.Shutdown) && !f.drained(k, ev)
 }
 
-// concurrentOpMisuse is the panic of start on a busy direction.
-func concurrentOpMisuse(dir rt.Direction) string {
-	what := "read (or accept)"
-	if dir == rt.DirWrite {
-		what = "write (or connect)"
-	}
+// concurrentOpMisuse is, indexed by rt.Direction, the panic of start on a
+// busy direction: a value rather than a call, which keeps start small
+// enough to inline.
+var concurrentOpMisuse = [2]string{misuseMessage("read (or accept)"), misuseMessage("write (or connect)")}
+
+func misuseMessage(what string) string {
 	return "corio/netx: a " + what + " started on a socket while another is pending in the same direction: " +
 		"a socket has one pending operation per direction, so two tasks must not read (or write) one socket at once; " +
 		"Split a stream to read in one task and write in another"
