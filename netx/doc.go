@@ -174,7 +174,7 @@
 // thread waking every 20 µs. Accept asks for no peer address, so it
 // allocates nothing; the addresses are looked up when first asked for.
 //
-// An idle *TCPStream holds about 125 bytes of heap, against about 340 for
+// An idle *TCPStream holds about 67 bytes of heap, against about 340 for
 // an idle *net.TCPConn (BenchmarkIdleStreamHeap); and a net connection is
 // served by a goroutine whose stack (2–8 KiB) and read buffer stay with it
 // while it waits, where a corio connection is served by a task holding only
@@ -209,16 +209,16 @@
 // frame's 48 B (its state and the deferred close's bookkeeping in one word,
 // the stream, the stats, the buffer borrowed across the write, and the
 // awaited future), 112 B in all, and no result (Handle returns nothing:
-// nobody joins a connection's task). That is about 228 B of heap in two
+// nobody joins a connection's task). That is about 212 B of heap in two
 // objects and a slot (TestIdleHeapPerConnection; the objects' size classes
 // are exact, the rest is the spans' own bits). examples/echo sets
 // ListenConfig.NoCloseWhenLost (Handle closes its stream in a defer, which
-// also runs when the runtime cancels it): about 242 B of RSS per
+// also runs when the runtime cancels it): about 220 B of RSS per
 // connection with echoload's 10,000 idle connections (gnet's: about
-// 538 B), and about 298 B with the close-when-lost record (its
+// 538 B), and about 277 B with the close-when-lost record (its
 // -close-when-lost flag). The RSS above the heap is the heap's metadata and
 // what the first 10,000 connections touch once (code pages, the
-// collector's first buffers), about 14 B per connection at 10,000. Each
+// collector's first buffers), about 8 B per connection at 10,000. Each
 // operation allocates nothing in steady state.
 //
 // # Platforms
