@@ -30,10 +30,11 @@ const stateWaiting uint32 = 0
 // when the read waits, cleared when it completes): two locked instructions
 // per request for a check of a misuse. The race detector's build (race.go)
 // keeps it atomic.
-func (fd *netFD) pending(dir rt.Direction) bool { return fd.pendingIn(fd.hdr[dir&1], dir) }
+func (fd *netFD) pending(dir rt.Direction) bool { return fd.pendingAt(&fd.hdr[dir&1], dir) }
 
-// pendingIn is pending with h read from the direction's hdr byte.
-func (fd *netFD) pendingIn(h uint8, dir rt.Direction) bool { return h&hdrWaiting != 0 }
+// pendingAt is pending for a caller that has the address of the
+// direction's hdr byte (h).
+func (fd *netFD) pendingAt(h *uint8, dir rt.Direction) bool { return *h&hdrWaiting != 0 }
 
 // setPending records whether direction dir's operation is pending.
 func (fd *netFD) setPending(dir rt.Direction, b bool) {

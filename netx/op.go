@@ -137,7 +137,7 @@ func (fd *netFD) expired(at int64) bool { return at != 0 && fd.reg.Now().UnixNan
 // task would be left waiting on a future that now does something else.
 func (fd *netFD) start(dir rt.Direction, k opKind, buf []byte) *netFD {
 	h, f := &fd.hdr[dir], &fd.ops[dir]
-	if fd.pendingIn(*h, dir) {
+	if fd.pendingAt(h, dir) {
 		panic(concurrentOpMisuse[dir])
 	}
 	// Not pending, so *h is the last operation's kind alone. (Small enough

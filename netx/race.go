@@ -50,9 +50,10 @@ func stateWaitingBit(dir rt.Direction) uint32 { return 1 << 30 << (dir & 1) }
 // poll returned not ready.
 func (fd *netFD) pending(dir rt.Direction) bool { return fd.state.Load()&stateWaitingBit(dir) != 0 }
 
-// pendingIn is pending for a caller that has read the direction's hdr
-// byte (h), where the other build keeps the flag.
-func (fd *netFD) pendingIn(h uint8, dir rt.Direction) bool { return fd.pending(dir) }
+// pendingAt is pending for a caller that has the address of the
+// direction's hdr byte (h), where the other build keeps the flag; it does
+// not read the byte, which the misuse this catches may be writing.
+func (fd *netFD) pendingAt(h *uint8, dir rt.Direction) bool { return fd.pending(dir) }
 
 // setPending records whether direction dir's operation is pending.
 func (fd *netFD) setPending(dir rt.Direction, b bool) {
