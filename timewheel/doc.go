@@ -128,6 +128,11 @@
 //     Fired and touches the entry no more after that store. (An earlier
 //     version read the waker after the store, so an owner re-arming with a
 //     new waker raced with the fire; TestSharedReinitAfterFired keeps it out.)
+//   - DeferList: single-owner, as are the fields of the entries in it
+//     (links, where, the word kept in deadline), which belong to the
+//     entry's owner whenever the entry is not Pending. A deferred entry is in
+//     no wheel: Insert and Reset refuse it until Pop or Undefer takes it
+//     out, so an entry is never linked twice.
 //
 // A Cancel that races with the firing of the same entry on another goroutine
 // is harmless, and the state word decides the winner under Shared.mu: if the
@@ -178,6 +183,12 @@
 //  6. With a paused ManualClock and every task idle, the runtime may jump the
 //     clock to the next expiration (Set(TicksToDuration(at))) instead of
 //     parking: that is Tokio's auto-advance, and makes timer tests instant.
+//
+// The driver also defers arming: a timer armed during a task's poll waits in
+// its worker's DeferList, with its duration as the entry's word, until the
+// poll returns; then one clock reading gives every deadline and each shard's
+// inserts share one lock pair. A timer cancelled before that leaves the list
+// (Undefer) and never reaches a wheel.
 //
 // # Alternatives considered
 //

@@ -94,8 +94,9 @@ func (s State) String() string {
 // The zero Entry is Idle and has no waker: call Init before the first Insert.
 type Entry struct {
 	// next, prev link the entry into one list of its wheel: a slot,
-	// expired or firing; where (below) says which one. deadline is the tick
-	// it fires at. wheel is the Wheel it was last inserted in. These five
+	// expired or firing, or into a DeferList; where (below) says which
+	// one. deadline is the tick it fires at (in a DeferList, the owner's
+	// word). wheel is the Wheel it was last inserted in. These five
 	// are guarded by that wheel (owner-only, or Shared.mu) while the entry
 	// is Pending; while it is not Pending they belong to the entry's owner.
 	next, prev *Entry
@@ -150,8 +151,9 @@ func (e *Entry) Waker() Waker { return e.waker }
 // stay so until e's owner re-inserts it.
 func (e *Entry) State() State { return State(atomic.LoadUint32(&e.state)) }
 
-// Deadline returns the deadline e was last inserted or reset with. Only e's
-// owner may call it, and not while another goroutine may Reset e.
+// Deadline returns the deadline e was last inserted or reset with (while e
+// is in a DeferList: the word it was pushed with). Only e's owner may call
+// it, and not while another goroutine may Reset e.
 func (e *Entry) Deadline() Tick { return e.deadline }
 
 // Wheel returns the Wheel e was last inserted in, nil if it never was. Only
@@ -260,6 +262,9 @@ func (w *Wheel) Insert(e *Entry, deadline Tick) {
 	}
 	if e.State() == Pending {
 		panic("corio/timewheel: Insert of an Entry that is already pending (use Reset)")
+	}
+	if e.where == whereDeferred {
+		panic("corio/timewheel: Insert of an Entry that is in a DeferList (Pop or Undefer it first)")
 	}
 	e.wheel = w
 	e.deadline = deadline
