@@ -23,8 +23,11 @@ type Timer struct {
 	entry timewheel.Entry
 }
 
-// Armed reports whether t was ever armed.
-func (t *Timer) Armed() bool { return t.entry.Wheel() != nil }
+// Armed reports whether t was ever armed (deferred arming included).
+func (t *Timer) Armed() bool { return t.entry.Wheel() != nil || t.entry.Deferred() }
+
+// Deferred reports whether t waits in a Batch to be armed (ArmDeferred).
+func (t *Timer) Deferred() bool { return t.entry.Deferred() }
 
 // shardOf returns the shard t was armed on, nil if it never was
 // (owner-only, as Entry.Wheel). Every wheel a Timer is inserted in is a
@@ -38,14 +41,38 @@ func (t *Timer) shardOf() *shard {
 }
 
 // Fired reports whether t's latest arming fired. Once true, it stays true
-// until t is armed again, and the waker has been or is being woken.
-func (t *Timer) Fired() bool { return t.entry.State() == timewheel.Fired }
+// until t is armed again (a deferred arming included), and the waker has
+// been or is being woken.
+func (t *Timer) Fired() bool {
+	// A deferred entry keeps the state of its previous arming.
+	return t.entry.State() == timewheel.Fired && !t.entry.Deferred()
+}
 
-// Pending reports whether t is armed and has neither fired nor been cancelled.
-func (t *Timer) Pending() bool { return t.entry.State() == timewheel.Pending }
+// Pending reports whether t is armed and has neither fired nor been
+// cancelled: in a wheel, or deferred in a Batch.
+func (t *Timer) Pending() bool {
+	return t.entry.State() == timewheel.Pending || t.entry.Deferred()
+}
 
-// Deadline returns the tick t was last armed for.
-func (t *Timer) Deadline() timewheel.Tick { return t.entry.Deadline() }
+// Deadline returns the tick t was last armed for in a wheel; a deferred timer
+// has none yet (see DeadlineOf).
+func (t *Timer) Deadline() timewheel.Tick {
+	if t.entry.Deferred() {
+		return 0
+	}
+	return t.entry.Deadline()
+}
+
+// DeadlineOf returns t's deadline: the tick it is armed for, or for a
+// deferred timer the deadline it would get if its Batch were flushed now
+// (one clock reading; the flush can only make it later). For a timer never
+// armed it returns 0.
+func (d *Driver) DeadlineOf(t *Timer) timewheel.Tick {
+	if t.entry.Deferred() {
+		return d.DeadlineAfter(time.Duration(t.entry.Deadline()))
+	}
+	return t.entry.Deadline()
+}
 
 // DeadlineAfter returns the deadline tick of a timer of duration dur armed
 // now (rounded up to the wheel's 1 ms resolution: it never fires early).
@@ -65,14 +92,20 @@ func (d *Driver) DeadlineAt(at time.Time) timewheel.Tick {
 // machines reading the clock costs more than arming the timer.
 func (d *Driver) Deadline(dur time.Duration) (deadline, now timewheel.Tick) {
 	el := d.clock.Elapsed()
-	now = timewheel.Tick(el / timewheel.TickDuration)
+	return deadlineFrom(el, dur), timewheel.Tick(el / timewheel.TickDuration)
+}
+
+// deadlineFrom is the deadline of a timer of duration dur armed at the clock
+// reading el: el+dur rounded up to a whole tick, so it never fires early;
+// dur <= 0 is due at el's tick.
+func deadlineFrom(el, dur time.Duration) timewheel.Tick {
 	if dur <= 0 {
-		return now, now
+		return timewheel.Tick(el / timewheel.TickDuration)
 	}
 	if dur > math.MaxInt64-el {
 		dur = math.MaxInt64 - el // saturate: ~292 years is "never" for a timer
 	}
-	return timewheel.DurationToTicks(el + dur), now
+	return timewheel.DurationToTicks(el + dur)
 }
 
 // TickTime returns the instant a tick stands for.
@@ -92,7 +125,7 @@ func (d *Driver) TickTime(t timewheel.Tick) time.Time {
 // Arm unparks it, so the timer is not fired late. A deadline already past
 // fires at the next Park.
 func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
-	if t.entry.State() == timewheel.Pending {
+	if t.Pending() {
 		panic("corio/driver: Arm of a pending timer")
 	}
 	if w == nil {
@@ -137,10 +170,13 @@ func (d *Driver) shardFor(t *Timer, hint int) *shard {
 // will not be woken by this arming. Cancelling a timer that was never armed,
 // already fired or was cancelled takes no lock and returns false; so does
 // cancel after fire, which is always safe. Cancelling a pending timer is one
-// lock pair and no other atomic write.
+// lock pair and no other atomic write; cancelling a deferred one takes it out
+// of its Batch (no lock, no clock), after which t may be armed again or
+// overwritten at once.
 func (d *Driver) Cancel(t *Timer) bool {
 	if t.entry.State() != timewheel.Pending {
-		return false // never armed (Idle), fired or cancelled
+		// never armed (Idle), fired, cancelled, or deferred in a Batch
+		return t.entry.Undefer()
 	}
 	s := t.shardOf()
 	ok, empty := s.cancel(t)
@@ -156,20 +192,25 @@ func (d *Driver) Cancel(t *Timer) bool {
 // own timer). If t fired meanwhile it returns false and the caller should treat
 // the timer as fired.
 func (d *Driver) SetWaker(t *Timer, w Waker) bool {
-	s := t.shardOf()
-	if s == nil {
-		return false
-	}
 	// Compared as the wheel's Waker type, which the entry holds: an
 	// interface value's first word names the interface type too.
 	if sameWaker(t.entry.Waker(), timewheel.Waker(w)) {
 		return t.Pending()
+	}
+	if t.entry.Deferred() {
+		t.entry.Init(w) // the owner's field until the flush inserts it
+		return true
+	}
+	s := t.shardOf()
+	if s == nil {
+		return false
 	}
 	return s.setWaker(t, w)
 }
 
 // Timers returns the number of timers armed and neither fired nor cancelled,
 // summed over the shards (each read under its lock; the sum is a snapshot).
+// Timers deferred in a Batch are not counted until it is flushed.
 func (d *Driver) Timers() int {
 	n := 0
 	for i := range d.shards {
