@@ -45,6 +45,14 @@ type Context struct {
 	drv  *driver.Driver // rt's driver; nil outside a runtime (leaves then use the default driver)
 	task *taskHeader    // the task being polled; nil for main futures and NewContext
 
+	// timers holds the timers armed during this poll, armed on drv when
+	// the poll returns (flushTimers; see "Deferred arming" in time.go). Only
+	// a Context with a drv defers: whoever polls with one must call
+	// flushTimers after each poll, before another goroutine may poll the
+	// same futures. Without a drv (NewContext, direct-mode Await) timers
+	// are armed at once.
+	timers driver.Batch
+
 	// top is the generated future the driver is polling directly, or
 	// through generated awaits only (frame.go); zero outside a driver.
 	top frameID
@@ -139,6 +147,7 @@ func (cx *Context) repoll() bool {
 	if w.local.len() != 0 || cx.rt.inject.len() != 0 {
 		return false
 	}
+	cx.flushTimers() // the poll ends here: its timers start now
 	cx.repolls++
 	cx.selfWoken = false
 	cx.budget = taskBudget
@@ -155,6 +164,16 @@ func (cx *Context) endOwnPoll() bool {
 	cx.selfWoken = false
 	cx.spin = false
 	return woken
+}
+
+// flushTimers arms the timers that the poll which just returned deferred
+// (one clock reading and one lock pair for all of them); a poll that armed
+// none costs two compares. Every driver of polls with a runtime Context
+// calls it when the poll returns, while it still owns the futures polled.
+func (cx *Context) flushTimers() {
+	if !cx.timers.Empty() {
+		cx.drv.Flush(&cx.timers, timerShardHint(cx))
+	}
 }
 
 // NewContext returns a Context for hand-written executors and tests: its

@@ -293,7 +293,9 @@ func (s *currentThread) pollMain(c *worker, main func(cx *Context) bool) (done, 
 	cx.ownPoll()
 	cx.spin = s.seed == nil // a seeded run draws its next poll at every yield
 	c.stats.mainPolls++
-	if main(cx) {
+	done = main(cx)
+	cx.flushTimers()
+	if done {
 		return true, false
 	}
 	return false, cx.endOwnPoll()

@@ -442,7 +442,9 @@ func (m *multiThread) blockOn(main func(cx *Context) bool) {
 	for {
 		cx.reset(p)
 		m.r.stats.mainPolls.Add(1)
-		if main(&cx) {
+		done := main(&cx)
+		cx.flushTimers()
+		if done {
 			return
 		}
 		<-p.ch

@@ -495,6 +495,7 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	fs := t.frames()
 	fs0 := fs
 	v, ok := drive(cx, &fs, fut)
+	cx.flushTimers() // before the task can run elsewhere (endPoll, finish)
 	if fs != fs0 && !ok {
 		t.setFrames(fs)
 	}
@@ -524,6 +525,7 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 // panicked completes a task whose Poll panicked with p; the caller (the
 // recovering worker) still holds the task's RUNNING bit.
 func (t *task[T]) panicked(w *worker, p any, stack []byte) {
+	w.cx.flushTimers() // armed as they would have been without the panic
 	w.cx.task = nil
 	w.cx.top = frameID{}
 	w.cx.clearPushed()

@@ -19,6 +19,27 @@ import (
 // Timers have the driver's resolution: whole milliseconds, rounded up, so a
 // timer never fires early and may fire up to about a millisecond late (more
 // when the runtime is busy).
+//
+// Deferred arming. Inside a runtime, the first poll of a Sleep or a Timeout
+// neither reads the clock nor takes a lock: it records its timer (duration
+// and waker, in the timer's own fields) on the polling Context's batch, and
+// the scheduler arms the whole batch when the task's poll returns — one clock
+// reading for every timer the poll armed, one lock pair per timer shard, one
+// unpark check. A timer cancelled before then (a Timeout around an operation
+// that completes in the same poll, a Select whose other branch wins) leaves
+// the batch and never touches the clock or a wheel. So a relative timer's
+// duration is measured from the end of the poll that armed it, not from the
+// arming itself: it never completes early by either measure, and it may
+// start later than it would have by what remained of that poll (usually
+// microseconds; at most the poll's length, which the cooperative budget
+// bounds for leaf-heavy polls but not for CPU-bound code between awaits).
+// Every place that polls with a runtime's Context flushes after the poll:
+// both schedulers' task polls, the main future of BlockOn, a re-poll in
+// place after a yield, and a poll that panicked. Contexts outside a runtime
+// (NewContext, direct-mode Await) arm at once, as do SleepUntil (its
+// instant must be compared with the clock at once: one past is ready at
+// its first poll) and Interval (it reads the clock at every tick anyway to
+// place the tick on its schedule).
 
 // Now returns the current time of the process default driver's clock: the
 // real monotonic clock. It is the direct mode of NowAsync; inside an async
@@ -52,10 +73,12 @@ func (cx *Context) Now() time.Time { return driverOf(cx).Now() }
 func Sleep(d time.Duration) { Await(SleepAsync(d)) }
 
 // SleepAsync returns a future that becomes ready once d has passed on the
-// runtime's clock, measured from its first poll. Creating it takes no lock
-// and touches no timer: the timer is armed at the first poll, so a sleep that
-// is dropped or cancelled before it is polled costs one allocation and
-// nothing else. Cancel disarms the timer (cancelling after it fired is a
+// runtime's clock, measured from its first poll — inside a runtime, from the
+// end of the task poll that first polled it (deferred arming, above).
+// Creating it takes no lock and touches no timer: the timer is armed at the
+// first poll, so a sleep that is dropped or cancelled before it is polled
+// costs one allocation and nothing else; one cancelled in the poll that
+// armed it costs no lock and no clock reading either. Cancel disarms the timer (cancelling after it fired is a
 // no-op). It spends one budget unit per poll.
 func SleepAsync(d time.Duration) *SleepFuture {
 	return &SleepFuture{dur: d}
@@ -149,9 +172,18 @@ func (s *SleepFuture) Poll(cx *Context) (struct{}, bool) {
 		d := driverOf(cx)
 		s.drv = d
 		var deadline, now timewheel.Tick
-		if s.absolute {
+		switch {
+		case s.absolute:
 			deadline, now = d.DeadlineAt(s.until()), d.Clock().Now()
-		} else {
+		case s.dur <= 0:
+			s.done = true // due: no timer, no clock reading
+			return struct{}{}, true
+		case cx.drv != nil:
+			// Deferred to the end of the task's poll (see above).
+			d.ArmDeferred(&cx.timers, &s.timer, s.dur, cx.Waker())
+			s.armed = true
+			return struct{}{}, false
+		default:
 			deadline, now = d.Deadline(s.dur) // one clock reading
 		}
 		if deadline <= now {
@@ -191,7 +223,9 @@ func (s *SleepFuture) Deadline() (time.Time, bool) {
 	if !s.armed {
 		return s.drv.Now(), true // was due at its first poll
 	}
-	return s.drv.TickTime(s.timer.Deadline()), true
+	// For a timer still deferred (asked during the poll that armed it):
+	// the deadline if the poll ended now, a lower bound.
+	return s.drv.TickTime(s.drv.DeadlineOf(&s.timer)), true
 }
 
 // ErrTimeout is the error Timeout's futures return when the time ran out,
@@ -278,6 +312,11 @@ func (t *TimeoutFuture[T]) Poll(cx *Context) (Tuple2[T, error], bool) {
 	if t.drv == nil {
 		d := driverOf(cx)
 		t.drv = d
+		if t.dur > 0 && cx.drv != nil {
+			// Deferred to the end of the task's poll, as a sleep's.
+			d.ArmDeferred(&cx.timers, &t.timer, t.dur, cx.Waker())
+			return Tuple2[T, error]{}, false
+		}
 		if deadline, now := d.Deadline(t.dur); deadline > now {
 			d.Arm(&t.timer, deadline, cx.Waker(), timerShardHint(cx))
 			return Tuple2[T, error]{}, false

@@ -54,7 +54,7 @@ func (t *TimeoutFuture[T]) Trace() Trace {
 	case t.drv == nil || !t.timer.Armed():
 		tr.Detail = "after " + t.dur.String() + ", not armed yet"
 	default:
-		tr.Detail = deadlineDetail(t.drv.TickTime(t.timer.Deadline()), t.drv.Now())
+		tr.Detail = deadlineDetail(t.drv.TickTime(t.drv.DeadlineOf(&t.timer)), t.drv.Now())
 	}
 	tr.Awaiting = t.f
 	return tr
