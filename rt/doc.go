@@ -76,6 +76,12 @@
 // task, it runs outside the workers), or use the current-thread runtime, to
 // start them at the same instant.
 //
+// Inside a runtime a Sleep or Timeout arms its timer when the task's poll
+// returns, not where it is first polled: its duration counts from the end of
+// that poll (never early, possibly later by the rest of the poll), and one
+// cancelled within the same poll costs no lock and no clock reading (see
+// "Deferred arming" in time.go).
+//
 //	rt.Sleep(100 * time.Millisecond)             // plain Go: just sleeps
 //	v, err := rt.Timeout(time.Second, FetchAsync(url))
 //
@@ -371,7 +377,9 @@
 // polling worker (nil for a multi-thread BlockOn main future, which is polled
 // on the caller's goroutine), the driver and the task being polled. Go's
 // explicit cx makes that free: SpawnAsync spawns onto cx's worker, leaves arm
-// timers on cx's driver, Context.Wake reaches the worker's LIFO slot.
+// timers on cx's driver (through cx's batch, which the scheduler flushes when
+// the poll returns: one clock reading and one lock pair for every timer a
+// poll arms), Context.Wake reaches the worker's LIFO slot.
 //
 // # A leaf with no runtime
 //

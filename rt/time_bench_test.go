@@ -218,3 +218,81 @@ func BenchmarkAfterFuncBatch(b *testing.B) {
 		done += k
 	}
 }
+
+// BenchmarkTimersPolls arms and cancels timers in batches of k per task
+// poll, on each runtime flavour: "same" arms a batch and cancels it in one
+// poll (what the asyncbench timers row does, with k = 1M), "split" arms it
+// in one poll and cancels it in the next, so every timer goes through a
+// wheel. Each poll ends with a self-wake, so one op (one arm plus one
+// cancel) also pays 1/k or 2/k of a main-future poll.
+func BenchmarkTimersPolls(b *testing.B) {
+	for _, fl := range []struct {
+		name string
+		new  func() *Runtime
+	}{
+		{"current", NewCurrentThread},
+		{"multi", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+	} {
+		for _, split := range []bool{false, true} {
+			for _, k := range []int{1, 1024} {
+				mode := "same"
+				if split {
+					mode = "split"
+				}
+				b.Run(fl.name+"/"+mode+"/k="+itoa(k), func(b *testing.B) {
+					r := fl.new()
+					defer r.Shutdown()
+					a := &armCancelPolls{k: k, split: split, vals: make([]SleepFuture, k)}
+					b.ReportAllocs()
+					b.ResetTimer()
+					a.n = b.N
+					BlockOn(r, Unconstrained[struct{}](a))
+				})
+			}
+		}
+	}
+}
+
+func itoa(k int) string {
+	if k < 10 {
+		return string(rune('0' + k))
+	}
+	return itoa(k/10) + string(rune('0'+k%10))
+}
+
+// armCancelPolls is BenchmarkTimersPolls's main future.
+type armCancelPolls struct {
+	n, k, done int
+	split      bool
+	armed      bool // the current batch is armed, to be cancelled at this poll
+	vals       []SleepFuture
+}
+
+func (a *armCancelPolls) Poll(cx *Context) (struct{}, bool) {
+	if a.done >= a.n {
+		return struct{}{}, true
+	}
+	vs := a.vals[:min(a.k, a.n-a.done)]
+	if !a.armed {
+		for i := range vs {
+			vs[i] = MakeSleep(timerBenchDelay(a.done + i))
+			if _, ready := vs[i].Poll(cx); ready {
+				panic("a one-second sleep was ready at its first poll")
+			}
+		}
+		a.armed = true
+		if a.split {
+			cx.Waker().Wake()
+			return struct{}{}, false
+		}
+	}
+	for i := range vs {
+		vs[i].Cancel()
+	}
+	a.armed = false
+	a.done += len(vs)
+	cx.Waker().Wake()
+	return struct{}{}, false
+}
+
+func (a *armCancelPolls) Cancel() {}

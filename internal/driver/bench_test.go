@@ -117,3 +117,58 @@ func BenchmarkParkNonBlocking(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTimerDeferredArmCancel arms a timer deferred and cancels it
+// before its batch is flushed, then flushes the empty batch: a timeout whose
+// operation completes in the poll that armed it. No lock, no clock reading.
+func BenchmarkTimerDeferredArmCancel(b *testing.B) {
+	d := newReal(b)
+	var bt Batch
+	var tm Timer
+	var w countWaker
+	b.ReportAllocs()
+	for b.Loop() {
+		d.ArmDeferred(&bt, &tm, time.Second, &w)
+		d.Cancel(&tm)
+		d.Flush(&bt, 0)
+	}
+}
+
+// BenchmarkTimerDeferredArmFlushCancel arms a timer deferred, flushes it
+// into the wheel (one clock reading, one lock pair) and cancels it there
+// (one lock pair): the per-timer cost when the cancel comes in a later poll.
+// Compare with BenchmarkTimerArmCancel plus a clock reading.
+func BenchmarkTimerDeferredArmFlushCancel(b *testing.B) {
+	for _, k := range []int{1, 64} {
+		b.Run(fmt.Sprintf("batch=%d", k), func(b *testing.B) {
+			d := newReal(b)
+			var bt Batch
+			ts := make([]Timer, k)
+			var w countWaker
+			b.ReportAllocs()
+			for i := 0; i < b.N; i += k {
+				for j := range ts {
+					d.ArmDeferred(&bt, &ts[j], time.Second, &w)
+				}
+				d.Flush(&bt, 0)
+				for j := range ts {
+					d.Cancel(&ts[j])
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTimerClockArmCancel is BenchmarkTimerArmCancel with the clock
+// read per arming (Deadline), as a leaf that arms at once does.
+func BenchmarkTimerClockArmCancel(b *testing.B) {
+	d := newReal(b)
+	var tm Timer
+	var w countWaker
+	b.ReportAllocs()
+	for b.Loop() {
+		deadline, _ := d.Deadline(time.Second)
+		d.Arm(&tm, deadline, &w, 0)
+		d.Cancel(&tm)
+	}
+}

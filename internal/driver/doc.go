@@ -55,7 +55,8 @@
 // arming allocates nothing. Arm puts it in one of the driver's timer shards,
 // Cancel takes it out (one lock pair each, no other atomic write), and the
 // holder fires it. Deadlines are ticks of the
-// driver's clock (1 ms, rounded up; see package timewheel).
+// driver's clock (1 ms, rounded up; see package timewheel). ArmDeferred puts
+// it in a Batch instead, and Flush arms a whole batch (below).
 //
 // Clock. Real (monotonic, from New) or paused (a *timewheel.ManualClock):
 // a paused driver's time moves only by Advance, or by Park's auto-advance,
@@ -128,8 +129,9 @@
 //     cancel, where corio's common timer, a timeout cancelled long before it
 //     fires, wants O(1) (see package timewheel).
 //
-// Clock reads. Arming a relative timer reads the clock once (Deadline gives
-// the deadline and the current tick from one reading): about 30-50 ns on the
+// Clock reads. Arming a relative timer at once reads the clock once (Deadline
+// gives the deadline and the current tick from one reading; a Batch's Flush
+// reads it once for all its timers): about 30-50 ns on the
 // development VM, a quarter to a third of an arm and cancel. Reading a "now"
 // cached by the holder at each park instead was weighed and rejected: the
 // cache is stale by however long the holder has been parked, or a worker has
@@ -140,6 +142,47 @@
 // an unbounded lag). Tokio reads the clock per sleep as well (sleep(d) is
 // Instant::now() + d); its time source caches only the start instant, as the
 // clocks here do.
+//
+// # Deferred arming: one clock reading and one lock pair per poll
+//
+// A task poll often arms a timer and cancels it before the poll returns (a
+// Timeout around an operation that completes at once, a Select whose other
+// branch wins), or arms several. Arming each at once costs a clock reading
+// and a shard lock pair, and its cancel another lock pair. So a scheduler
+// gives each polling Context a Batch (a timewheel.DeferList, linked through
+// the timers' own entries: no allocation), a relative timer's first poll
+// records it there with ArmDeferred (duration and waker; no clock, no lock),
+// and when the task's poll returns the scheduler calls Flush: one clock
+// reading gives every deadline (that reading plus the duration, rounded up
+// as Deadline rounds), the timers of a shard are inserted under one lock
+// pair (a worker's new timers all go to its own shard; a re-armed one to its
+// first), and the parked holder is unparked once if the earliest is earlier
+// than what it sleeps until, with Arm's argument for why that cannot be
+// missed. Cancel of a timer still in the batch unlinks it (O(1), no lock, no
+// clock), after which it may be re-armed or overwritten at once; SetWaker
+// swaps its waker in place; Pending is true and Fired false while deferred,
+// and DeadlineOf reads the clock to answer for it.
+//
+// What it promises, and what it costs. The reading is taken after every arm
+// of the poll, so a deferred timer never fires before its duration measured
+// from its arming (nor from anything before); it starts late by what was
+// left of the poll when it was armed — microseconds for ordinary polls, up
+// to the whole poll for a task that computes between awaits. That is the
+// difference from reusing one reading taken early in the poll for all its
+// arms, which was tried and reverted: a timer armed late in a long poll then
+// counts from before its arming and fires early by the poll's remainder.
+// Flush must run before the task can be polled by another goroutine (the
+// batch and its timers are the polling goroutine's), so a scheduler calls it
+// where the poll returns, before it publishes the task's new state. A batch
+// left by a poll that panicked is flushed too (its timers behave as if the
+// poll had returned). Absolute deadlines (SleepUntil, Interval's ticks) are
+// not deferred: whether they are due must be known at the poll, which needs
+// the clock anyway.
+//
+// Measured with BenchmarkTimerDeferredArmCancel and
+// BenchmarkTimerDeferredArmFlushCancel against BenchmarkTimerClockArmCancel
+// (an arm at once, with its clock reading): see the package's benchmarks and
+// rt's BenchmarkTimersPolls for the figures on the development VM.
 //
 // Lazy arming. A Timer costs nothing until Arm: a future arms at its first
 // poll, so a Sleep or a Timeout dropped or cancelled before it is polled takes
@@ -195,7 +238,8 @@
 //
 // # Promises and behaviour at the time of writing
 //
-// Promised: a timer never fires before its deadline; a timer armed while the
+// Promised: a timer never fires before its deadline (a deferred one: before
+// its duration from its Flush, which is after its ArmDeferred); a timer armed while the
 // driver is parked for later wakes it; Cancel returning true means no wake
 // for that arming, and Cancel is safe at any point of a timer's life; Unpark
 // makes the current or next Park return; after Close, Park returns at once,
