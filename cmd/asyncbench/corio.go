@@ -23,30 +23,49 @@ func corioTime(fl flavor, f rt.Future[time.Duration]) time.Duration {
 // starts: the memory the timers live in is timed too, as time.AfterFunc's
 // allocation of each timer is on the goroutine side. It is hand-written
 // because an async function has no way to poll a future once and move on.
+//
+// With split set, the cancels come in the task's next poll (the first one
+// wakes the task and returns pending): the runtime arms a poll's timers when
+// the poll returns, so the timers row's arms and cancels in one poll never
+// reach a wheel, and this variant measures the path where they do.
 type timerFuture struct {
-	n int
+	n     int
+	split bool
+	start time.Duration    // clockStart at the first poll
+	sl    []rt.SleepFuture // armed by the first poll
 }
 
 func (t *timerFuture) Poll(cx *rt.Context) (time.Duration, bool) {
-	start := clockStart()
-	sl := make([]rt.SleepFuture, t.n)
-	for i := range sl {
-		s := &sl[i]
-		*s = rt.MakeSleep(timerDelay(i))
-		if _, ready := s.Poll(cx); ready {
-			panic("asyncbench: a one-second sleep was ready at its first poll")
+	if t.sl == nil {
+		t.start = clockStart()
+		t.sl = make([]rt.SleepFuture, t.n)
+		for i := range t.sl {
+			s := &t.sl[i]
+			*s = rt.MakeSleep(timerDelay(i))
+			if _, ready := s.Poll(cx); ready {
+				panic("asyncbench: a one-second sleep was ready at its first poll")
+			}
+		}
+		if t.split {
+			cx.Waker().Wake()
+			return 0, false
 		}
 	}
-	for i := range sl {
-		sl[i].Cancel()
+	for i := range t.sl {
+		t.sl[i].Cancel()
 	}
-	return clockSince(start), true
+	return clockSince(t.start), true
 }
 
 // corioTimers runs timerFuture unconstrained: with the cooperative budget a
 // sleep polled after 128 others in one task poll would refuse and arm nothing.
 func corioTimers(fl flavor, n int) time.Duration {
 	return corioTime(fl, rt.Unconstrained[time.Duration](&timerFuture{n: n}))
+}
+
+// corioTimersPolls is corioTimers with the cancels in the next task poll.
+func corioTimersPolls(fl flavor, n int) time.Duration {
+	return corioTime(fl, rt.Unconstrained[time.Duration](&timerFuture{n: n, split: true}))
 }
 
 // corioIdle spawns n tasks suspended on a notify (sleep false) or on a

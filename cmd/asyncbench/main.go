@@ -130,6 +130,10 @@ func rows() []row {
 			note:  "rt.SleepFuture (held by value) polled once then Cancel vs time.AfterFunc+Stop",
 			corio: func(fl flavor) float64 { return perOp(corioTimers(fl, n), n) },
 			gor:   func() float64 { return perOp(goTimers(n), n) }},
+		row{name: "timers_polls", unit: "ns/arm+cancel", ops: n, allocs: 0,
+			note:  "the timers row with the cancels in the task poll after the arms' (every timer goes through a wheel) vs time.AfterFunc+Stop",
+			corio: func(fl flavor) float64 { return perOp(corioTimersPolls(fl, n), n) },
+			gor:   func() float64 { return perOp(goTimers(n), n) }},
 	)
 	return rs
 }
