@@ -218,3 +218,30 @@ func ExampleTicksToDuration() {
 	fmt.Println(timewheel.TicksToDuration(1500))
 	// Output: 1.5s
 }
+
+// A DeferList holds timers armed during a stretch of work (a task's poll) so
+// that they are inserted together at its end, from one clock reading; a
+// timer cancelled meanwhile just leaves the list and never reaches the wheel.
+func ExampleDeferList() {
+	clock := timewheel.NewManualClock(time.Time{})
+	var wheel timewheel.Wheel
+	var deferred timewheel.DeferList
+
+	a, b := newSleeper("a"), newSleeper("b")
+	deferred.Push(&a.Entry, uint64(20*time.Millisecond)) // the word: a duration
+	deferred.Push(&b.Entry, uint64(50*time.Millisecond))
+	b.Undefer() // cancelled before the end of the work
+
+	clock.Advance(5 * time.Millisecond) // the rest of the work
+	el := clock.Elapsed()               // one reading for the whole list
+	for e, dur := deferred.Pop(); e != nil; e, dur = deferred.Pop() {
+		wheel.Insert(e, timewheel.DurationToTicks(el+time.Duration(dur)))
+	}
+	fmt.Println("pending:", wheel.Len(), "a's deadline:", a.Deadline())
+
+	clock.Advance(20 * time.Millisecond)
+	wheel.AdvanceTo(clock.Now())
+	// Output:
+	// pending: 1 a's deadline: 25
+	// a woke
+}
