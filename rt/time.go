@@ -263,7 +263,9 @@ func Timeout[T any](d time.Duration, f Future[T]) (T, error) {
 }
 
 // TimeoutAsync returns a future that polls f until it is ready or d has
-// passed since the first poll, whichever comes first. Output: (f's value,
+// passed since the first poll (inside a runtime: since the end of the task
+// poll that first polled it; see "Deferred arming" above), whichever comes
+// first. Output: (f's value,
 // nil), or (zero, an error wrapping ErrTimeout) — in which case f was
 // cancelled with rt.Cancel before the timeout future returned. f is polled
 // before the timer is looked at, so a future ready at the same poll as the
