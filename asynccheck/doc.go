@@ -55,7 +55,11 @@
 //     recover, a suspension point inside a func literal other than an
 //     async closure's (rt.Async(func() T { … }), whose body is checked as
 //     an async body), a type switch or a select,
-//     method expressions that suspend).
+//     method expressions that suspend). A spawn (rt.Spawn, rt.SpawnNamed,
+//     rt.SpawnBlocking, JoinSet.Spawn) never waits: in a plain func
+//     literal or as a deferred call it is an ordinary call, as in direct
+//     mode, and is not reported; a lock held across one is held across no
+//     suspension point.
 //
 // Files carrying a "Code generated … DO NOT EDIT." header are not checked
 // for the rules (a generated _async.go only for being orphaned).

@@ -10,10 +10,12 @@ package main
 // the same words. This file adapts them to the generator's state.
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/corio-go/corio/internal/asyncrules"
 )
@@ -93,8 +95,13 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 	susp := map[*ast.CallExpr]*twin{}
 	raw, closures := g.checkBody(fn)
 	for call, t := range raw {
-		susp[call] = g.toTwin(t)
+		tw := g.toTwin(t)
+		if g.spawnInPlace(fn, call, tw) {
+			continue
+		}
+		susp[call] = tw
 	}
+	slices.SortFunc(fn.spawns, func(a, b *ast.CallExpr) int { return cmp.Compare(a.Pos(), b.Pos()) })
 	fn.values = g.funcValues(fn, susp)
 	fn.closures = g.asyncClosures(fn, closures)
 	return susp

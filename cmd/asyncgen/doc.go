@@ -310,6 +310,12 @@
 // by its stored values, the stack, two flags and, for unnamed results, the
 // kept output. The deferred call itself must not suspend (a deferred call
 // of a function with a twin is an error): it runs where nothing can wait.
+// A spawn is the exception, since it never waits: defer rt.Spawn(f) (and
+// rt.SpawnNamed, rt.SpawnBlocking, set.Spawn) is an ordinary deferred call
+// of the plain function, exactly as in direct mode, with f evaluated at the
+// defer statement; the task goes to the process default runtime, as direct
+// mode's does, since the deferred call may run from Cancel, where no poll's
+// Context exists.
 //
 // Statements that hold no suspension point are kept as written: func
 // literals, selects with a default case (which never block)
@@ -372,7 +378,14 @@
 // rt.Async(f) with any other func value is rt.Async's direct-mode future,
 // which runs the plain function on a goroutine of its own when a task polls
 // it. An async closure inside a plain func literal is plain Go, like the
-// literal, and a suspension point in it is an error.
+// literal, and a suspension point in it is an error. A spawn inside a plain
+// func literal (func() { rt.Spawn(WorkAsync(i)) }(), a callback) is no
+// error: the plain rt.Spawn never waits, so it is an ordinary call there,
+// as in direct mode, and its task goes to the process default runtime (the
+// literal may run after the poll, or on another goroutine, so it cannot
+// take the poll's Context). The caller joins such a task as any other; to
+// keep a task on the caller's runtime, spawn from the async function
+// itself or from an async closure.
 //
 // # Generics
 //
@@ -431,9 +444,10 @@
 //
 // Each is reported as file:line:col: message, naming the construct and the
 // fix, and nothing is written: a deferred call that would itself suspend
-// (defer F() where F has a twin; call F before each return instead); a
-// suspension point inside a func literal (other than an async closure's:
-// the error names rt.Async); a use of a local type that code
+// (defer F() where F has a twin, other than a spawn; call F before each
+// return instead); a suspension point inside a func literal (other than an
+// async closure's: the error names rt.Async; a spawn there is an ordinary
+// call); a use of a local type that code
 // outside Poll would have to name: a deferred call whose function,
 // receiver or arguments have a local type (defer a func literal making the
 // call), an async closure whose output, captures or body name a local type
@@ -591,18 +605,27 @@
 // A spawn — rt.Spawn(f), rt.SpawnNamed(name, f), set.Spawn(f) for an
 // rt.JoinSet — is no suspension point of the generated code, although its
 // twin is a future: that future spawns at its first poll and is ready at
-// once, with nothing between its creation and that poll. So the lowering
-// calls, where the await would be, the rt function that does the same with
-// the poll's Context and returns the handle: rt.SpawnIn(cx, f),
-// rt.SpawnNamedIn(cx, name, f), set.SpawnIn(cx, f). The operands are
-// evaluated first, in order, as before; the task gets its id from the
-// Context's block and goes to the runtime polling the caller (the process
-// default runtime for a Context from rt.NewContext), named first where
-// named; the caller's future keeps no field for the spawn and has no state
-// for it (a function whose only suspension points are spawns never
-// suspends). A spawn written through a func value or a method expression
-// (f := rt.Spawn[int]; f(x)), or whose type argument cannot be spelled here,
-// is awaited through its twin as any call.
+// once, with nothing between its creation and that poll. So the spawn is
+// an ordinary call where it stands, of the rt function that does the same
+// with the poll's Context and returns the handle: rt.SpawnIn(cx, f),
+// rt.SpawnNamedIn(cx, name, f), set.SpawnIn(cx, f). It is evaluated in Go's
+// order with the rest of its expression, its operands first; nothing
+// around it is spilled into temporaries or fields on its account (only a
+// real suspension point to its right spills the calls on its left, the
+// spawn among them), and a statement, loop, switch or range over a
+// function iterator or a map whose only suspension points are spawns is
+// kept as written instead of being lowered (no iterator, map iteration or
+// coroutine state in the future). The task gets its id from the Context's
+// block and goes to the runtime polling the caller (the process default
+// runtime for a Context from rt.NewContext), named first where named; the
+// caller's future keeps no field for the spawn and has no state for it (a
+// function whose only suspension points are spawns never suspends), and a
+// sync.Mutex held across a spawn is held across no suspension point. A
+// spawn written through a func value or a method expression (f :=
+// rt.Spawn[int]; f(x)), or whose type argument cannot be spelled here, is
+// awaited through its twin as any call (it is ready at once). In a plain
+// func literal and as a deferred call a spawn is the plain function's
+// call (see "Defer, panic and recover" and "Async closures").
 //
 // A spawn of the future of a plain async function of the package, made on
 // the spot — rt.Spawn(FAsync(x)), rt.SpawnNamed(name, FAsync(x)),

@@ -181,7 +181,13 @@ func (l *lowerer) list(kids []*ast.Expr, spill bool) {
 
 func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
 	v := l.temp(t, "t")
-	l.emit(&assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{e}})
+	i := &assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{e}}
+	l.emit(i)
+	// A spawn hoisted out of its statement keeps its own position, as
+	// the suspension point it used to be did.
+	if c, ok := e.(*ast.CallExpr); ok && c.Lparen.IsValid() && l.g.spawnAt[c.Lparen] != nil && i.pos == 0 {
+		i.setAt(c.Pos())
+	}
 	return ref(v)
 }
 
@@ -273,25 +279,6 @@ func (l *lowerer) tuple(call *ast.CallExpr) []ast.Expr {
 // the returned expression holds its output.
 func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	cc := l.callOperands(call)
-	if l.spawnNow(call, cc, tw) {
-		// No suspension: the call runs here, as Go would run it.
-		var dst *variable
-		var i instr = &exprInstr{x: cc}
-		if want {
-			dst = l.temp(tw.out, "r")
-			i = &assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(dst)}, rhs: []ast.Expr{cc}}
-		}
-		// At the call's position, as an await's poll, leaving the
-		// statement's directive to what follows.
-		pos := l.pos
-		l.emit(i)
-		i.setAt(call.Pos())
-		l.pos = pos
-		if dst == nil {
-			return nil
-		}
-		return ref(dst)
-	}
 	var child, frame *asyncFunc
 	var targs []types.Type
 	if c := l.g.asyncCallee(call); c != nil && !c.failed {
@@ -343,91 +330,75 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	return ref(t.dst)
 }
 
-// spawnNow rewrites cc, the lowered operands of call, a spawn whose twin's
-// future spawns at its first poll and is ready at once (inline.go's
-// spawnForm), into a call of rt's form that spawns with the Context of the
-// poll and returns the handle: rt.Spawn(f) becomes rt.SpawnIn(cx, f), so
-// the spawn is no suspension point and the caller's future holds no field
-// for it. Evaluation order is kept: the operands, then the spawn. A future
-// of an async function of the package made on the spot goes into the task
-// by value (spawnByValue). It reports false, leaving cc alone, where call
-// is no such spawn or its form cannot be written here.
-func (l *lowerer) spawnNow(call, cc *ast.CallExpr, tw *twin) bool {
-	form, ok := l.g.spawnFormOf(call, tw)
-	if !ok {
-		return false
+// spawnIn returns x, a spawn that is written in place (check.go's
+// spawnInPlace) or the lowering's copy of it with its operands lowered,
+// as the call of rt's form that spawns with the Context of the poll and
+// returns the handle: rt.Spawn(f) becomes rt.SpawnIn[T](cx, f), set.Spawn(f)
+// set.SpawnIn(cx, f). The future of a plain async function of the package
+// made on the spot goes into the task by value: rt.Spawn(FAsync(x)) becomes
+// rt.SpawnInlineIn[T, fFuture](cx, initFFuture(x)), one allocation for the
+// task and the future (spawnByValue). x is left alone: it is printed
+// again when a run generates twice.
+func (ir *irFunc) spawnIn(sc *spawnCall, x *ast.CallExpr) *ast.CallExpr {
+	if c := ir.spawnByValue(sc, x); c != nil {
+		return c
 	}
-	if l.spawnByValue(form, call, cc, tw) {
-		return true
+	c := *x
+	c.Args = append([]ast.Expr{ast.NewIdent(ir.nCx)}, x.Args...)
+	if sc.form.set {
+		sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+		c.Fun = &ast.SelectorExpr{X: sel.X, Sel: &ast.Ident{NamePos: sel.Sel.Pos(), Name: sc.form.now}}
+		return &c
 	}
-	cx := ast.NewIdent(l.nCx)
-	if form.set {
-		sel, ok := cc.Fun.(*ast.SelectorExpr)
-		if !ok {
-			return false
-		}
-		cc.Fun = &ast.SelectorExpr{X: sel.X, Sel: ast.NewIdent(form.now)}
-		cc.Args = append([]ast.Expr{cx}, cc.Args...)
-		return true
-	}
-	targs := l.g.calleeTypeArgs(call)
-	if len(targs) != 1 || !l.g.spellableAll(targs) {
-		return false
-	}
-	cc.Fun = &ast.IndexExpr{X: &pkgRef{path: rtPath, name: "rt", member: form.now}, Index: &typeRef{t: targs[0]}}
-	cc.Args = append([]ast.Expr{cx}, cc.Args...)
-	return true
+	c.Fun = &ast.IndexExpr{X: &pkgRef{path: rtPath, name: "rt", member: sc.form.now}, Index: &typeRef{t: sc.targ}}
+	return &c
 }
 
-// spawnByValue rewrites cc, the lowered operands of call, a spawn of the
-// future of an async function of the package made on the spot (inline.go's
-// spawnedFuture), into the spawn's by-value form: rt.Spawn(FAsync(x))
-// becomes rt.SpawnInlineIn[T, fFuture](cx, initFFuture(x)), one allocation
-// for the task and the future. It reports false, leaving cc alone, where
-// the future's call was spilled or cannot be written by value.
-func (l *lowerer) spawnByValue(form spawnForm, call, cc *ast.CallExpr, tw *twin) bool {
-	c, arg, targs := l.g.spawnedFuture(call, tw)
-	if c == nil {
-		return false
+// spawnByValue returns x, a spawn of the future of an async function of the
+// package made on the spot (inline.go's spawnedFuture), in the spawn's
+// by-value form; nil where the future's call was spilled, or the future
+// cannot be written by value.
+func (ir *irFunc) spawnByValue(sc *spawnCall, x *ast.CallExpr) *ast.CallExpr {
+	g := ir.g
+	c, arg, targs := g.spawnedFuture(sc.call, sc.tw)
+	if c == nil || len(x.Args) != len(sc.call.Args) {
+		return nil
 	}
-	last := len(cc.Args) - 1
-	lc, ok := ast.Unparen(cc.Args[last]).(*ast.CallExpr)
-	if !ok {
-		return false
+	last := len(x.Args) - 1
+	lc, ok := ast.Unparen(x.Args[last]).(*ast.CallExpr)
+	if !ok || !sameCallee(g, lc, arg) {
+		return nil
 	}
-	if f, _ := l.g.callee(lc); f == nil || !sameCallee(l.g, lc, arg) {
-		return false
-	}
-	ft, ok := types.Unalias(l.typeOf(arg)).(*types.Named)
+	ft, ok := types.Unalias(g.info.TypeOf(arg)).(*types.Named)
 	if !ok || ft.TypeArgs().Len() != 1 {
-		return false
+		return nil
 	}
 	out := ft.TypeArgs().At(0)
-	if _, ok := l.g.spellable(out); !ok {
-		return false
+	if _, ok := g.spellable(out); !ok {
+		return nil
 	}
-	args := append([]ast.Expr(nil), cc.Args[:last]...)
-	if form.set {
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		lsel, lok := cc.Fun.(*ast.SelectorExpr)
-		if !ok || !lok || len(l.g.info.Selections[sel].Index()) != 1 {
-			return false // the set's method promoted from an embedded field
+	args := append([]ast.Expr(nil), x.Args[:last]...)
+	if sc.form.set {
+		sel := ast.Unparen(sc.call.Fun).(*ast.SelectorExpr)
+		if len(g.info.Selections[sel].Index()) != 1 {
+			return nil // the set's method promoted from an embedded field
 		}
-		var set ast.Expr = lsel.X
-		if _, ptr := l.typeOf(sel.X).Underlying().(*types.Pointer); !ptr {
-			set = &ast.UnaryExpr{Op: token.AND, X: set}
+		var set ast.Expr = ast.Unparen(x.Fun).(*ast.SelectorExpr).X
+		if _, ptr := g.info.TypeOf(sel.X).Underlying().(*types.Pointer); !ptr {
+			set = &ast.UnaryExpr{OpPos: set.Pos(), Op: token.AND, X: set}
 		}
 		args = append([]ast.Expr{set}, args...)
 	}
-	args = append([]ast.Expr{ast.NewIdent(l.nCx)}, args...)
+	args = append([]ast.Expr{ast.NewIdent(ir.nCx)}, args...)
 	fut := *lc
 	fut.Fun = initFun(c, targs)
-	cc.Fun = &ast.IndexListExpr{
-		X:       &pkgRef{path: rtPath, name: "rt", member: form.inline},
-		Indices: []ast.Expr{&typeRef{t: out}, &typeRef{t: l.g.futureType(c, targs)}},
+	r := *x
+	r.Fun = &ast.IndexListExpr{
+		X:       &pkgRef{path: rtPath, name: "rt", member: sc.form.inline},
+		Indices: []ast.Expr{&typeRef{t: out}, &typeRef{t: g.futureType(c, targs)}},
 	}
-	cc.Args = append(args, &fut)
-	return true
+	r.Args = append(args, &fut)
+	return &r
 }
 
 // siblingFun names a sibling of the callee X, prefix+X+suffix (its twin

@@ -17,6 +17,7 @@ package main
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -71,8 +72,8 @@ func (g *pkgGen) prepare(files []*outFile) {
 	// A future spawned where it is made goes into its task by value
 	// (spawnedFuture): its function needs the by-value constructor too.
 	for _, fn := range all {
-		for call, tw := range fn.susp {
-			if c, _, _ := g.spawnedFuture(call, tw); c != nil && c.initName == "" {
+		for _, call := range fn.spawns {
+			if c, _, _ := g.spawnedFuture(call, g.spawnAt[call.Lparen].tw); c != nil && c.initName == "" {
 				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
 			}
 		}
@@ -173,6 +174,44 @@ var spawnForms = map[string]spawnForm{
 	"SpawnAsync":         {name: "Spawn", now: "SpawnIn", inline: "SpawnInlineIn"},
 	"SpawnNamedAsync":    {name: "SpawnNamed", now: "SpawnNamedIn", inline: "SpawnNamedInlineIn"},
 	"JoinSet.SpawnAsync": {name: "Spawn", now: "SpawnIn", inline: "JoinSetSpawnInlineIn", set: true},
+}
+
+// spawnCall is a spawn written in place (spawnInPlace): no suspension
+// point, but a call of rt's form that spawns with the poll's Context.
+type spawnCall struct {
+	call *ast.CallExpr // as written
+	tw   *twin
+	form spawnForm
+	targ types.Type // the future's output: rt's form's type argument (not for a JoinSet)
+}
+
+// spawnInPlace reports whether call, a suspension point by the twin rule
+// with twin tw, is a spawn whose twin's future spawns at its first poll
+// and is ready at once, and whose form with the poll's Context can be
+// written here: then it is no suspension point (Go's order of evaluation
+// holds with the call where it stands, and nothing around it is spilled),
+// and the printer writes it as that form (irFunc.spawnIn). A spawn through
+// a func value, or whose type argument cannot be spelled here, stays a
+// suspension point: an await of its twin's future, which is ready at once.
+func (g *pkgGen) spawnInPlace(fn *asyncFunc, call *ast.CallExpr, tw *twin) bool {
+	form, ok := g.spawnFormOf(call, tw)
+	if !ok {
+		return false
+	}
+	sc := &spawnCall{call: call, tw: tw, form: form}
+	if !form.set {
+		targs := g.calleeTypeArgs(call)
+		if len(targs) != 1 || !g.spellableAll(targs) {
+			return false
+		}
+		sc.targ = targs[0]
+	}
+	if g.spawnAt == nil {
+		g.spawnAt = map[token.Pos]*spawnCall{}
+	}
+	g.spawnAt[call.Lparen] = sc
+	fn.spawns = append(fn.spawns, call)
+	return true
 }
 
 // spawnFormOf returns the form of call, a suspension point with twin tw,

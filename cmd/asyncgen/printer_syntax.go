@@ -224,6 +224,9 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 			p.closureCall(cl)
 			return
 		}
+		if sc := ir.g.spawnAt[x.Lparen]; sc != nil && x.Lparen.IsValid() {
+			x = ir.spawnIn(sc, x)
+		}
 		if p.drec != "" && p.lit == p.drecLit && isBuiltin(ir.g.info, x.Fun, "recover") {
 			p.tok(ir.nFut + "." + p.drec + "(recover())")
 			return

@@ -122,11 +122,17 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 				// defer f(x) calls the plain f when the function returns,
 				// panics or is cancelled, where nothing can suspend.
 				if ds, ok := stack[len(stack)-2].(*ast.DeferStmt); ok && ds.Call == n && !lit && c.TwinOf(n) != nil {
+					if c.IsSpawn(n) {
+						return true // it never waits: an ordinary deferred call
+					}
 					c.errorf(n.Pos(), Unsupported, "the deferred call of %s would suspend, but deferred calls run when the function returns, panics or is cancelled, where an async function cannot wait; call %s before each return instead, or defer a plain function", CalleeName(n), CalleeName(n))
 					return true
 				}
 			}
 			if tw := c.TwinOf(n); tw != nil {
+				if lit && c.IsSpawn(n) {
+					return true // an ordinary call there, as in direct mode
+				}
 				if lit && plainClosure[innermostLit(stack)] {
 					c.errorf(n.Pos(), Unsupported, "%s suspends inside an async closure that is itself inside a plain func literal, which runs as plain Go; make the async closure a direct part of the async function (outside any other func literal), or make the outer literal an async closure too", CalleeName(n))
 				} else if lit {
@@ -179,6 +185,36 @@ func (c *Checker) Check(name string, body *ast.BlockStmt) map[*ast.CallExpr]*Twi
 	})
 	c.checkMutexes(body, susp)
 	return susp
+}
+
+// IsSpawn reports whether call is a direct call of one of rt's spawns:
+// rt.Spawn, rt.SpawnNamed, rt.SpawnBlocking, or the Spawn method of an
+// rt.JoinSet. Each has a twin, but neither form ever waits: the plain one
+// starts the task (on the process default runtime) and returns its handle,
+// the twin's future does the same on the runtime polling it and is ready
+// at its first poll. So a spawn is never reported where plain Go runs it —
+// inside a plain func literal, as a deferred call — (it is an ordinary
+// call there, exactly as in direct mode), and a lock held across one
+// holds it across no suspension.
+func (c *Checker) IsSpawn(call *ast.CallExpr) bool {
+	f, _ := c.Callee(call)
+	if f == nil || f.Pkg() == nil || f.Pkg().Path() != RTPath {
+		return false
+	}
+	recv := f.Type().(*types.Signature).Recv()
+	if recv == nil {
+		switch f.Name() {
+		case "Spawn", "SpawnNamed", "SpawnBlocking":
+			return true
+		}
+		return false
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && f.Name() == "Spawn" && n.Obj().Name() == "JoinSet"
 }
 
 // checkBlockingCall reports a call that blocks the runtime thread, by the
@@ -285,6 +321,9 @@ func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin
 		}
 		var first token.Pos
 		for call := range susp {
+			if c.IsSpawn(call) {
+				continue // ready at once: the task never suspends there
+			}
 			if call.Pos() > lk.call.End() && call.Pos() < end && (first == token.NoPos || call.Pos() < first) {
 				first = call.Pos()
 			}

@@ -204,9 +204,8 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 	var ready bool
 	var driven, fresh bool
 	var v int
-	var r_2 *rt.JoinHandle[int]
-	var r_3 int
-	var r_4 rt.Tuple2[int, error]
+	var r_2 int
+	var r_3 rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
@@ -217,44 +216,43 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 					/*line main.go:28:3*/ return 1, true
 				}
 			}
-			/*line main.go:30:7*/ r_2 = rt.SpawnIn[int](cx, newTreeFunc1Future(fut.n))
-			/*line main.go:30:2*/ fut.h = r_2
+			/*line main.go:30:2*/ fut.h = rt.SpawnIn[int](cx, newTreeFunc1Future(fut.n))
 			/*line main.go:31:7*/ fut.aw0 = newTreeFuture(cx, fut.n-1)
-			/*line main_async.go:223:4*/ fresh = true
+			/*line main_async.go:221:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:31:7*/ r_3, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:228:4*/ if driven {
+			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:31:7*/ r_2, ready = fut.aw0.(*treeFuture).Poll(cx)
+			/*line main_async.go:226:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:229:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			treeFuturePool.Put(cx, fut.aw0.(*treeFuture))
 			fut.aw0 = nil
-			/*line main.go:31:2*/ fut.r = r_3
+			/*line main.go:31:2*/ fut.r = r_2
 			/*line main.go:32:10*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:239:4*/ fut.h = nil
+			/*line main_async.go:237:4*/ fut.h = nil
 			fallthrough
 		case 2: // resumes at main.go:32:10
-			/*line main.go:32:10*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main.go:32:10*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:241:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:32:2*/ v, _ = r_4.V0, r_4.V1
+			/*line main.go:32:2*/ v, _ = r_3.V0, r_3.V1
 			{
 				/*line main.go:33:2*/ fut.state = -1
 				/*line main.go:33:2*/ return v + fut.r + fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:254:4*/ fut.state = -1
+			/*line main_async.go:252:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:257:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:255:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -321,16 +319,16 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Tree.func1 starts
 			/*line main.go:30:45*/ fut.c_tree = initTreeFuture(fut.n - 1)
-			/*line main_async.go:324:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:322:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:30:45
-			/*line main_async.go:328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:326:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:45*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:330:4*/ if driven {
+			/*line main_async.go:328:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:333:4*/ if !ready {
+			/*line main_async.go:331:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -341,7 +339,7 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:30:38*/ return r, true
 			}
 		default:
-			/*line main_async.go:344:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:342:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -394,10 +392,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Fetch starts
 			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:397:4*/ fallthrough
+			/*line main_async.go:395:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
 			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:400:4*/ if !ready {
+			/*line main_async.go:398:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -413,10 +411,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:44:2*/ return rt.Tuple2[int, error]{V0: len(fut.u), V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:416:4*/ fut.state = -1
+			/*line main_async.go:414:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:419:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:417:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -458,7 +456,7 @@ type crawlFuture struct {
 	urls  []string
 	hs    []*rt.JoinHandle[int]
 	total *int
-	i_2   int
+	i     int
 	aw0   any
 }
 
@@ -477,73 +475,55 @@ func initCrawlFuture(urls []string) crawlFuture {
 func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var u string
 	var h *rt.JoinHandle[int]
 	var n_2 int
-	var i int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Crawl starts
 			/*line main.go:51:2*/ fut.hs = nil
-			/*line main.go:52:2*/ i = 0
+			/*line main.go:52:2*/ for _, u := range fut.urls {
+				/*line main.go:53:3*/ fut.hs = append(fut.hs, rt.SpawnIn[int](cx, newCrawlFunc1Future(u)))
+			}
+			/*line main.go:61:2*/ fut.total = new(int)
+			/*line main_async.go:490:4*/ (*fut.total) = 0
+			/*line main.go:62:2*/ fut.i = 0
 			/*line main_async.go:492:4*/ fallthrough
 		case 1:
-			/*line main.go:52:20*/ if !(i < len(fut.urls)) {
-				/*line main_async.go:495:5*/ state = 4
+			/*line main.go:62:20*/ if !(fut.i < len(fut.hs)) {
+				/*line main_async.go:495:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:500:4*/ u = fut.urls[i]
-			/*line main.go:53:19*/ r = rt.SpawnIn[int](cx, newCrawlFunc1Future(u))
-			/*line main.go:53:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:503:4*/ fallthrough
-		case 3:
-			/*line main_async.go:505:4*/ i++
-			/*line main_async.go:506:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:61:2*/ fut.total = new(int)
-			/*line main_async.go:510:4*/ (*fut.total) = 0
-			/*line main.go:62:2*/ fut.i_2 = 0
-			/*line main_async.go:512:4*/ fallthrough
-		case 5:
-			/*line main.go:62:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:515:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line main_async.go:520:4*/ h = fut.hs[fut.i_2]
+			/*line main_async.go:500:4*/ h = fut.hs[fut.i]
 			/*line main.go:63:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:522:4*/ fut.urls = nil
+			/*line main_async.go:502:4*/ fut.urls = nil
 			fallthrough
-		case 7: // resumes at main.go:63:11
-			/*line main.go:63:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:526:4*/ if !ready {
-				fut.state = 7
+		case 3: // resumes at main.go:63:11
+			/*line main.go:63:11*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:506:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:63:3*/ n_2, _ = r_2.V0, r_2.V1
+			/*line main.go:63:3*/ n_2, _ = r.V0, r.V1
 			/*line main.go:64:3*/ (*fut.total) += n_2
-			/*line main_async.go:533:4*/ fallthrough
-		case 8:
-			/*line main_async.go:535:4*/ fut.i_2++
-			/*line main_async.go:536:4*/ state = 5
+			/*line main_async.go:513:4*/ fallthrough
+		case 4:
+			/*line main_async.go:515:4*/ fut.i++
+			/*line main_async.go:516:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			/*line main.go:66:2*/ fut.aw0 = rt.AwaitAsync(newCrawlFunc2Future(fut.total))
-			/*line main_async.go:540:4*/ fut.urls = nil
+			/*line main_async.go:520:4*/ fut.urls = nil
 			fut.hs = nil
 			fallthrough
-		case 10: // resumes at main.go:66:2
+		case 6: // resumes at main.go:66:2
 			/*line main.go:66:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:545:4*/ if !ready {
-				fut.state = 10
+			/*line main_async.go:525:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -552,10 +532,10 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:70:2*/ return (*fut.total), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:555:4*/ fut.state = -1
+			/*line main_async.go:535:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:558:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
+			/*line main_async.go:538:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -586,9 +566,9 @@ func (fut *crawlFuture) Cancel() {
 func (fut *crawlFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Crawl", File: "github.com/corio-go/corio/testdata/asyncclosures/main.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 63, fut.aw0
-	case 10:
+	case 6:
 		t.Line, t.Awaiting = 66, fut.aw0
 	}
 	return t
@@ -624,17 +604,17 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Crawl.func1 starts
 			/*line main.go:54:14*/ fut.c_fetch = initFetchFuture(fut.u)
-			/*line main_async.go:627:4*/ fut.aw0 = &fut.c_fetch
+			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_fetch
 			fresh = true
 			fut.u = ""
 			fallthrough
 		case 1: // resumes at main.go:54:14
-			/*line main_async.go:632:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:634:4*/ if driven {
+			/*line main_async.go:614:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:637:4*/ if !ready {
+			/*line main_async.go:617:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -652,7 +632,7 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:4*/ return n, true
 			}
 		default:
-			/*line main_async.go:655:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:635:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -699,21 +679,21 @@ func (fut *crawlFunc2Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Crawl.func2 starts
 			/*line main.go:67:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:702:4*/ fallthrough
+			/*line main_async.go:682:4*/ fallthrough
 		case 1: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:705:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:68:3*/ (*fut.total)++
 			{
-				/*line main_async.go:712:5*/ fut.state = -1
+				/*line main_async.go:692:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:716:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:696:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -797,22 +777,22 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ fc = newChangesFunc1Future(cnt)
 			/*line main.go:85:2*/ (*cnt).inc()
 			/*line main.go:86:2*/ arr = new([3]int)
-			/*line main_async.go:800:4*/ (*arr) = [3]int{}
+			/*line main_async.go:780:4*/ (*arr) = [3]int{}
 			/*line main.go:87:2*/ fut.fa = newChangesFunc2Future(arr)
 			/*line main.go:88:2*/ (*arr)[1] = 9
 			/*line main.go:89:2*/ st = new(struct {
 				a int
 				b int
 			})
-			/*line main_async.go:807:4*/ (*st) = struct{ a, b int }{1, 2}
+			/*line main_async.go:787:4*/ (*st) = struct{ a, b int }{1, 2}
 			/*line main.go:90:2*/ fut.fs = newChangesFunc3Future(st)
 			/*line main.go:91:2*/ (*st).b = 20
 			/*line main.go:92:2*/ a = new(int)
-			/*line main_async.go:811:4*/ (*a), b = 1, 2
+			/*line main_async.go:791:4*/ (*a), b = 1, 2
 			/*line main.go:93:2*/ fut.fr = newChangesFunc4Future(a, b)
 			/*line main.go:94:2*/ (*a), fut.c = 3, 4
 			/*line main.go:95:2*/ k = new(int)
-			/*line main_async.go:815:4*/ (*k) = 0
+			/*line main_async.go:795:4*/ (*k) = 0
 			/*line main.go:96:2*/ fut.fk = newChangesFunc5Future(k)
 			/*line main.go:97:2*/ for (*k) = range 5 {
 			}
@@ -824,95 +804,95 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:104:2*/ same = 11
 			/*line main.go:105:2*/ fut.fn = newChangesFunc8Future(same)
 			/*line main.go:106:25*/ fut.aw0 = rt.AwaitAsync(fc)
-			/*line main_async.go:827:4*/ fut.p = nil
+			/*line main_async.go:807:4*/ fut.p = nil
 			fallthrough
 		case 1: // resumes at main.go:106:25
 			/*line main.go:106:25*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:831:4*/ if !ready {
+			/*line main_async.go:811:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:39*/ fut.aw0 = rt.AwaitAsync(fut.fa)
-			/*line main_async.go:837:4*/ fut.fa = nil
+			/*line main_async.go:817:4*/ fut.fa = nil
 			fallthrough
 		case 2: // resumes at main.go:106:39
 			/*line main.go:106:39*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:841:4*/ if !ready {
+			/*line main_async.go:821:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:53*/ fut.aw0 = rt.AwaitAsync(fut.fs)
-			/*line main_async.go:847:4*/ fut.fs = nil
+			/*line main_async.go:827:4*/ fut.fs = nil
 			fallthrough
 		case 3: // resumes at main.go:106:53
 			/*line main.go:106:53*/ fut.r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:851:4*/ if !ready {
+			/*line main_async.go:831:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:67*/ fut.aw0 = rt.AwaitAsync(fut.fr)
-			/*line main_async.go:857:4*/ fut.fr = nil
+			/*line main_async.go:837:4*/ fut.fr = nil
 			fallthrough
 		case 4: // resumes at main.go:106:67
 			/*line main.go:106:67*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:861:4*/ if !ready {
+			/*line main_async.go:841:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:84*/ fut.aw0 = rt.AwaitAsync(fut.fk)
-			/*line main_async.go:867:4*/ fut.fk = nil
+			/*line main_async.go:847:4*/ fut.fk = nil
 			fallthrough
 		case 5: // resumes at main.go:106:84
 			/*line main.go:106:84*/ fut.r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:871:4*/ if !ready {
+			/*line main_async.go:851:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:98*/ fut.aw0 = rt.AwaitAsync(fut.fp)
-			/*line main_async.go:877:4*/ fut.fp = nil
+			/*line main_async.go:857:4*/ fut.fp = nil
 			fallthrough
 		case 6: // resumes at main.go:106:98
 			/*line main.go:106:98*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:881:4*/ if !ready {
+			/*line main_async.go:861:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:112*/ fut.aw0 = rt.AwaitAsync(fut.fl)
-			/*line main_async.go:887:4*/ fut.fl = nil
+			/*line main_async.go:867:4*/ fut.fl = nil
 			fallthrough
 		case 7: // resumes at main.go:106:112
 			/*line main.go:106:112*/ fut.r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:891:4*/ if !ready {
+			/*line main_async.go:871:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:126*/ fut.aw0 = rt.AwaitAsync(fut.fn)
-			/*line main_async.go:897:4*/ fut.fn = nil
+			/*line main_async.go:877:4*/ fut.fn = nil
 			fallthrough
 		case 8: // resumes at main.go:106:126
 			/*line main.go:106:126*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:901:4*/ if !ready {
+			/*line main_async.go:881:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:2*/ fmt.Println("changes", fut.r, fut.r_2, fut.r_3, fut.r_4, fut.c, fut.r_5, fut.r_6, fut.r_7, r_8)
 			{
-				/*line main_async.go:908:5*/ fut.state = -1
+				/*line main_async.go:888:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:912:4*/ fut.state = -1
+			/*line main_async.go:892:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:915:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:895:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -986,7 +966,7 @@ func (fut *changesFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:84:30*/ return (*fut.cnt).n, true
 			}
 		default:
-			/*line main_async.go:989:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:969:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1027,16 +1007,16 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func2 starts
 			/*line main.go:87:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1030:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:87:30
-			/*line main_async.go:1034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1036:4*/ if driven {
+			/*line main_async.go:1016:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1039:4*/ if !ready {
+			/*line main_async.go:1019:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1047,7 +1027,7 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:87:38*/ return (*fut.arr)[1], true
 			}
 		default:
-			/*line main_async.go:1050:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:1030:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1101,7 +1081,7 @@ func (fut *changesFunc3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:90:30*/ return (*fut.st).b, true
 			}
 		default:
-			/*line main_async.go:1104:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:1084:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1142,7 +1122,7 @@ func (fut *changesFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:93:30*/ return (*fut.a) + fut.b, true
 			}
 		default:
-			/*line main_async.go:1145:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:1125:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1182,7 +1162,7 @@ func (fut *changesFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:96:30*/ return (*fut.k), true
 			}
 		default:
-			/*line main_async.go:1185:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:1165:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1222,7 +1202,7 @@ func (fut *changesFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:99:30*/ return (*fut.p), true
 			}
 		default:
-			/*line main_async.go:1225:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:1205:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1262,7 +1242,7 @@ func (fut *changesFunc7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:102:30*/ return (*fut.arr)[2], true
 			}
 		default:
-			/*line main_async.go:1265:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:1245:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1303,16 +1283,16 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func8 starts
 			/*line main.go:105:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1306:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1286:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:30
-			/*line main_async.go:1310:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1312:4*/ if driven {
+			/*line main_async.go:1292:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1315:4*/ if !ready {
+			/*line main_async.go:1295:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1323,7 +1303,7 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:105:38*/ return fut.same, true
 			}
 		default:
-			/*line main_async.go:1326:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:1306:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1373,11 +1353,11 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump starts
 			/*line main.go:113:9*/ fut.aw0 = rt.AwaitAsync(newCounterBumpFunc1Future(fut.c, fut.by))
-			/*line main_async.go:1376:4*/ fut.c = nil
+			/*line main_async.go:1356:4*/ fut.c = nil
 			fallthrough
 		case 1: // resumes at main.go:113:9
 			/*line main.go:113:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1380:4*/ if !ready {
+			/*line main_async.go:1360:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1387,10 +1367,10 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:113:2*/ return r + (*fut.by), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1390:4*/ fut.state = -1
+			/*line main_async.go:1370:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1393:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1373:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1453,16 +1433,16 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump.func1 starts
 			/*line main.go:114:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1456:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1436:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:114:3
-			/*line main_async.go:1460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1462:4*/ if driven {
+			/*line main_async.go:1442:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1465:4*/ if !ready {
+			/*line main_async.go:1445:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1475,7 +1455,7 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:117:3*/ return fut.c.n, true
 			}
 		default:
-			/*line main_async.go:1478:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1458:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1528,13 +1508,13 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1531:4*/ fut.res = new(int)
+			/*line main_async.go:1511:4*/ fut.res = new(int)
 			/*line main.go:125:2*/ (*fut.res) = fut.k
 			/*line main.go:126:2*/ fut.aw0 = rt.AwaitAsync(newNamedFunc1Future(fut.res))
-			/*line main_async.go:1534:4*/ fallthrough
+			/*line main_async.go:1514:4*/ fallthrough
 		case 1: // resumes at main.go:126:2
 			/*line main.go:126:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1537:4*/ if !ready {
+			/*line main_async.go:1517:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1544,10 +1524,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:130:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1547:4*/ fut.state = -1
+			/*line main_async.go:1527:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1550:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1530:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1609,16 +1589,16 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Named.func1 starts
 			/*line main.go:127:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1612:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1592:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:3
-			/*line main_async.go:1616:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1618:4*/ if driven {
+			/*line main_async.go:1598:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1621:4*/ if !ready {
+			/*line main_async.go:1601:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1626,11 +1606,11 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:128:3*/ (*fut.res) *= 3
 			{
-				/*line main_async.go:1629:5*/ fut.state = -1
+				/*line main_async.go:1609:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1633:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1613:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1697,7 +1677,6 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var fy rt.Future[int]
 	var h *rt.JoinHandle[int]
 	var hv int
-	var i int
 	var h_2 *rt.JoinHandle[int]
 	var v_2 int
 	var err_2 error
@@ -1719,40 +1698,35 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var je2 **rt.JoinError
 	var r int
 	var r_2 int
-	var r_3 *rt.JoinHandle[int]
+	var r_3 rt.Tuple2[int, error]
 	var r_4 rt.Tuple2[int, error]
-	var n_4 int
-	var r_5 *rt.JoinHandle[int]
-	var r_6 rt.Tuple2[int, error]
-	var r_7 int
+	var r_5 int
+	var r_6 int
+	var r_7 rt.Tuple2[int, string]
 	var r_8 int
-	var r_9 rt.Tuple2[int, string]
 	var r_10 int
-	var r_12 int
-	var r_13 rt.Tuple2[int, int]
-	var r_14 *rt.JoinHandle[int]
-	var r_15 rt.Tuple2[int, error]
-	var r_16 string
-	var r_17 string
+	var r_11 rt.Tuple2[int, int]
+	var r_12 rt.Tuple2[int, error]
+	var r_13 string
+	var r_14 string
+	var r_15 int
+	var r_16 int
+	var r_17 int
 	var r_18 int
-	var r_19 int
-	var r_20 int
-	var r_21 int
-	var r_22 rt.Tuple2[struct{}, error]
-	var r_23 rt.Selected2[int, string]
-	var r_24 *rt.JoinHandle[struct{}]
-	var r_25 rt.Tuple2[struct{}, error]
+	var r_19 rt.Tuple2[struct{}, error]
+	var r_20 rt.Selected2[int, string]
+	var r_21 rt.Tuple2[struct{}, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:136:2*/ fut.x = new(int)
-			/*line main_async.go:1750:4*/ (*fut.x) = 1
+			/*line main_async.go:1724:4*/ (*fut.x) = 1
 			/*line main.go:137:7*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:1752:4*/ fallthrough
+			/*line main_async.go:1726:4*/ fallthrough
 		case 1: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1755:4*/ if !ready {
+			/*line main_async.go:1729:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1761,21 +1735,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ (*fut.x)++
 			/*line main.go:144:2*/ fmt.Println("await", v, (*fut.x))
 			/*line main.go:147:2*/ fut.y = new(int)
-			/*line main_async.go:1764:4*/ (*fut.y) = 1
+			/*line main_async.go:1738:4*/ (*fut.y) = 1
 			/*line main.go:148:2*/ fy = newMainFunc2Future(fut.y)
 			/*line main.go:152:2*/ (*fut.y) = 5
 			/*line main.go:153:30*/ fut.aw0 = rt.AwaitAsync(fy)
-			/*line main_async.go:1768:4*/ fallthrough
+			/*line main_async.go:1742:4*/ fallthrough
 		case 2: // resumes at main.go:153:30
 			/*line main.go:153:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1771:4*/ if !ready {
+			/*line main_async.go:1745:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:153:2*/ fmt.Println("by reference", r_2, (*fut.y))
 			/*line main.go:156:2*/ fut.z = new(int)
-			/*line main_async.go:1778:4*/ (*fut.z) = 0
+			/*line main_async.go:1752:4*/ (*fut.z) = 0
 			/*line main.go:157:2*/ fut.inc = func(z_p *int) func() {
 				return func() {
 					/*line main.go:157:18*/ (*z_p)++
@@ -1783,10 +1757,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.z)
 			/*line main.go:158:2*/ fut.inc()
 			/*line main.go:159:2*/ fut.aw0 = rt.AwaitAsync(newMainFunc3Future(fut.inc, fut.z))
-			/*line main_async.go:1786:4*/ fallthrough
+			/*line main_async.go:1760:4*/ fallthrough
 		case 3: // resumes at main.go:159:2
 			/*line main.go:159:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1789:4*/ if !ready {
+			/*line main_async.go:1763:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1794,298 +1768,281 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ take(&fut.inc)()
 			/*line main.go:166:2*/ fmt.Println("shared", (*fut.z))
 			/*line main.go:169:2*/ fut.z = new(int)
-			/*line main_async.go:1797:4*/ (*fut.z) = 2
-			/*line main.go:170:7*/ r_3 = rt.SpawnIn[int](cx, newMainFunc4Future(fut.z))
-			/*line main.go:170:2*/ h = r_3
+			/*line main_async.go:1771:4*/ (*fut.z) = 2
+			/*line main.go:170:2*/ h = rt.SpawnIn[int](cx, newMainFunc4Future(fut.z))
 			/*line main.go:175:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:1801:4*/ fallthrough
+			/*line main_async.go:1774:4*/ fallthrough
 		case 4: // resumes at main.go:175:13
-			/*line main.go:175:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1804:4*/ if !ready {
+			/*line main.go:175:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:1777:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:175:2*/ hv, fut.err = r_4.V0, r_4.V1
+			/*line main.go:175:2*/ hv, fut.err = r_3.V0, r_3.V1
 			/*line main.go:176:2*/ (*fut.z) *= 10
 			/*line main.go:177:2*/ fmt.Println("spawn", hv, take(&fut.err), (*fut.z))
 			/*line main.go:180:2*/ fut.res = make([]int, 4)
 			/*line main.go:181:2*/ fut.hs = nil
-			/*line main.go:182:2*/ n_4 = 4
-			/*line main_async.go:1815:4*/ i = 0
-			/*line main_async.go:1816:4*/ fallthrough
+			/*line main.go:182:2*/ for i := range 4 {
+				/*line main.go:183:3*/ fut.hs = append(fut.hs, rt.SpawnIn[int](cx, newMainFunc5Future(i, fut.res)))
+			}
+			/*line main.go:189:2*/ fut.total = 0
+			/*line main.go:190:2*/ fut.i_5 = 0
+			/*line main_async.go:1792:4*/ fallthrough
 		case 5:
-			/*line main.go:182:17*/ if !(i < n_4) {
-				/*line main_async.go:1819:5*/ state = 8
+			/*line main.go:190:20*/ if !(fut.i_5 < len(fut.hs)) {
+				/*line main_async.go:1795:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main.go:183:19*/ r_5 = rt.SpawnIn[int](cx, newMainFunc5Future(i, fut.res))
-			/*line main.go:183:3*/ fut.hs = append(take(&fut.hs), r_5)
-			/*line main_async.go:1826:4*/ fallthrough
-		case 7:
-			/*line main_async.go:1828:4*/ i++
-			/*line main_async.go:1829:4*/ state = 5
-			continue
-		case 8:
-			/*line main.go:189:2*/ fut.total = 0
-			/*line main.go:190:2*/ fut.i_5 = 0
-			/*line main_async.go:1834:4*/ fallthrough
-		case 9:
-			/*line main.go:190:20*/ if !(fut.i_5 < len(fut.hs)) {
-				/*line main_async.go:1837:5*/ state = 13
-				continue
-			}
-			fallthrough
-		case 10:
-			/*line main_async.go:1842:4*/ h_2 = fut.hs[fut.i_5]
+			/*line main_async.go:1800:4*/ h_2 = fut.hs[fut.i_5]
 			/*line main.go:191:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:1844:4*/ fut.z = nil
+			/*line main_async.go:1802:4*/ fut.z = nil
 			fallthrough
-		case 11: // resumes at main.go:191:13
-			/*line main.go:191:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1848:4*/ if !ready {
-				fut.state = 11
+		case 7: // resumes at main.go:191:13
+			/*line main.go:191:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:1806:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:191:3*/ v_2, err_2 = r_6.V0, r_6.V1
+			/*line main.go:191:3*/ v_2, err_2 = r_4.V0, r_4.V1
 			/*line main.go:192:3*/ if err_2 != nil {
 				/*line main.go:193:4*/ fmt.Println("join error", err_2)
 			}
 			/*line main.go:195:3*/ fut.total += v_2
-			/*line main_async.go:1858:4*/ fallthrough
-		case 12:
-			/*line main_async.go:1860:4*/ fut.i_5++
-			/*line main_async.go:1861:4*/ state = 9
+			/*line main_async.go:1816:4*/ fallthrough
+		case 8:
+			/*line main_async.go:1818:4*/ fut.i_5++
+			/*line main_async.go:1819:4*/ state = 5
 			continue
-		case 13:
+		case 9:
 			/*line main.go:197:2*/ fmt.Println("loop", fut.total, take(&fut.res))
 			/*line main.go:200:2*/ fut.fs = nil
 			/*line main.go:201:2*/ for i_2 := 0; i_2 < 3; i_2++ {
 				/*line main.go:202:3*/ fut.fs = append(fut.fs, newMainFunc6Future(&i_2))
 			}
 			/*line main.go:207:2*/ fut.total = 0
-			/*line main_async.go:1870:4*/ fallthrough
-		case 14:
+			/*line main_async.go:1828:4*/ fallthrough
+		case 10:
 			/*line main.go:207:20*/ if !(fut.total < len(fut.fs)) {
-				/*line main_async.go:1873:5*/ state = 18
+				/*line main_async.go:1831:5*/ state = 14
 				continue
 			}
 			fallthrough
-		case 15:
-			/*line main_async.go:1878:4*/ f = fut.fs[fut.total]
+		case 11:
+			/*line main_async.go:1836:4*/ f = fut.fs[fut.total]
 			/*line main.go:208:18*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:1880:4*/ fut.z = nil
+			/*line main_async.go:1838:4*/ fut.z = nil
 			fut.hs = nil
 			fallthrough
-		case 16: // resumes at main.go:208:18
-			/*line main.go:208:18*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1885:4*/ if !ready {
-				fut.state = 16
+		case 12: // resumes at main.go:208:18
+			/*line main.go:208:18*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1843:4*/ if !ready {
+				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:208:3*/ fmt.Print(" ", r_7)
-			/*line main_async.go:1891:4*/ fallthrough
-		case 17:
-			/*line main_async.go:1893:4*/ fut.total++
-			/*line main_async.go:1894:4*/ state = 14
+			/*line main.go:208:3*/ fmt.Print(" ", r_5)
+			/*line main_async.go:1849:4*/ fallthrough
+		case 13:
+			/*line main_async.go:1851:4*/ fut.total++
+			/*line main_async.go:1852:4*/ state = 10
 			continue
-		case 18:
+		case 14:
 			/*line main.go:210:2*/ fmt.Println(" plain loop")
 			/*line main.go:214:6*/ fut.z = new(int)
-			/*line main_async.go:1899:4*/ (*fut.z) = 0
-			/*line main_async.go:1900:4*/ fallthrough
-		case 19:
+			/*line main_async.go:1857:4*/ (*fut.z) = 0
+			/*line main_async.go:1858:4*/ fallthrough
+		case 15:
 			/*line main.go:214:14*/ if !((*fut.z) < 6) {
-				/*line main_async.go:1903:5*/ state = 23
+				/*line main_async.go:1861:5*/ state = 19
 				continue
 			}
 			fallthrough
-		case 20:
+		case 16:
 			/*line main.go:215:3*/ fut.aw0 = rt.AwaitAsync(newMainFunc7Future(fut.z))
-			/*line main_async.go:1909:4*/ fut.hs = nil
+			/*line main_async.go:1867:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
-		case 21: // resumes at main.go:215:3
+		case 17: // resumes at main.go:215:3
 			/*line main.go:215:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1914:4*/ if !ready {
-				fut.state = 21
+			/*line main_async.go:1872:4*/ if !ready {
+				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:219:3*/ fmt.Print(" ", (*fut.z))
-			/*line main_async.go:1920:4*/ fallthrough
-		case 22:
-			/*line main_async.go:1922:4*/ fut.z = new(*fut.z)
+			/*line main_async.go:1878:4*/ fallthrough
+		case 18:
+			/*line main_async.go:1880:4*/ fut.z = new(*fut.z)
 			/*line main.go:214:21*/ (*fut.z)++
-			/*line main_async.go:1924:4*/ state = 19
+			/*line main_async.go:1882:4*/ state = 15
 			continue
-		case 23:
+		case 19:
 			/*line main.go:221:2*/ fmt.Println(" three-clause")
 			/*line main.go:224:2*/ fut.z = new(int)
-			/*line main_async.go:1929:4*/ (*fut.z) = 1
+			/*line main_async.go:1887:4*/ (*fut.z) = 1
 			/*line main.go:225:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc8Future(fut.z))
-			/*line main_async.go:1931:4*/ fut.hs = nil
+			/*line main_async.go:1889:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
-		case 24: // resumes at main.go:225:8
-			/*line main.go:225:8*/ r_8, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1936:4*/ if !ready {
-				fut.state = 24
+		case 20: // resumes at main.go:225:8
+			/*line main.go:225:8*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:1894:4*/ if !ready {
+				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:225:2*/ nv = r_8
+			/*line main.go:225:2*/ nv = r_6
 			/*line main.go:236:2*/ fmt.Println("nested", nv, (*fut.z))
 			/*line main.go:239:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc9Future())
-			/*line main_async.go:1944:4*/ fut.z = nil
+			/*line main_async.go:1902:4*/ fut.z = nil
 			fallthrough
-		case 25: // resumes at main.go:239:8
-			/*line main.go:239:8*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:1948:4*/ if !ready {
-				fut.state = 25
+		case 21: // resumes at main.go:239:8
+			/*line main.go:239:8*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:1906:4*/ if !ready {
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:239:2*/ tv = r_9
+			/*line main.go:239:2*/ tv = r_7
 			/*line main.go:243:2*/ fmt.Println("tuple", tv.V0, tv.V1)
 			/*line main.go:244:23*/ fut.c_named = initNamedFuture(4)
-			/*line main_async.go:1956:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1914:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
-		case 26: // resumes at main.go:244:23
-			/*line main_async.go:1960:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:244:23*/ r_10, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1962:4*/ if driven {
+		case 22: // resumes at main.go:244:23
+			/*line main_async.go:1918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:244:23*/ r_8, ready = fut.aw0.(*namedFuture).Poll(cx)
+			/*line main_async.go:1920:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1965:4*/ if !ready {
-				fut.state = 26
+			/*line main_async.go:1923:4*/ if !ready {
+				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_named = namedFuture{}
-			/*line main.go:244:2*/ fmt.Println("named", r_10)
+			/*line main.go:244:2*/ fmt.Println("named", r_8)
 			/*line main.go:247:2*/ fut.c = &counter{n: 1}
 			/*line main.go:248:24*/ fut.aw0 = fut.c.BumpAsync(5).(*counterBumpFuture)
-			/*line main_async.go:1974:4*/ fresh = true
+			/*line main_async.go:1932:4*/ fresh = true
 			fallthrough
-		case 27: // resumes at main.go:248:24
-			/*line main_async.go:1977:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 23: // resumes at main.go:248:24
+			/*line main_async.go:1935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:24*/ fut.total, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1979:4*/ if driven {
+			/*line main_async.go:1937:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1982:4*/ if !ready {
-				fut.state = 27
+			/*line main_async.go:1940:4*/ if !ready {
+				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:35*/ fut.aw0 = fut.c.BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:1988:4*/ fresh = true
+			/*line main_async.go:1946:4*/ fresh = true
 			fallthrough
-		case 28: // resumes at main.go:248:35
-			/*line main_async.go:1991:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:248:35*/ r_12, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1993:4*/ if driven {
+		case 24: // resumes at main.go:248:35
+			/*line main_async.go:1949:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:248:35*/ r_10, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
+			/*line main_async.go:1951:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1996:4*/ if !ready {
-				fut.state = 28
+			/*line main_async.go:1954:4*/ if !ready {
+				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:248:2*/ fmt.Println("method", fut.total, r_12, take(&fut.c).n)
+			/*line main.go:248:2*/ fmt.Println("method", fut.total, r_10, take(&fut.c).n)
 			/*line main.go:251:10*/ fut.aw0 = rt.Join2Async(newMainFunc10Future(), newMainFunc11Future(fut.x, fut.y))
-			/*line main_async.go:2003:4*/ fut.y = nil
+			/*line main_async.go:1961:4*/ fut.y = nil
 			fallthrough
-		case 29: // resumes at main.go:251:10
-			/*line main.go:251:10*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:2007:4*/ if !ready {
-				fut.state = 29
+		case 25: // resumes at main.go:251:10
+			/*line main.go:251:10*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
+			/*line main_async.go:1965:4*/ if !ready {
+				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:251:2*/ a, b = r_13.V0, r_13.V1
+			/*line main.go:251:2*/ a, b = r_11.V0, r_11.V1
 			/*line main.go:255:2*/ fmt.Println("join2", a, b)
-			/*line main.go:258:8*/ r_14 = rt.SpawnIn[int](cx, newMainFunc12Future(fut.x))
-			/*line main.go:258:2*/ hp = r_14
+			/*line main.go:258:2*/ hp = rt.SpawnIn[int](cx, newMainFunc12Future(fut.x))
 			/*line main.go:265:11*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:2017:4*/ fallthrough
-		case 30: // resumes at main.go:265:11
-			/*line main.go:265:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:2020:4*/ if !ready {
-				fut.state = 30
+			/*line main_async.go:1974:4*/ fallthrough
+		case 26: // resumes at main.go:265:11
+			/*line main.go:265:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:1977:4*/ if !ready {
+				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:265:2*/ _, fut.err = r_15.V0, r_15.V1
+			/*line main.go:265:2*/ _, fut.err = r_12.V0, r_12.V1
 			/*line main.go:266:2*/ je = new(*rt.JoinError)
 			/*line main.go:267:2*/ fmt.Println("panic", errors.As(take(&fut.err), je), (*je) != nil && (*je).IsPanic(), (*je) != nil && (*je).Value == "closure boom 23")
 			/*line main.go:271:2*/ fut.words = []string{"a", "bb", "ccc"}
 			/*line main.go:272:2*/ fut.ws = nil
 			/*line main.go:273:2*/ fut.total = 0
-			/*line main_async.go:2031:4*/ fallthrough
-		case 31:
+			/*line main_async.go:1988:4*/ fallthrough
+		case 27:
 			/*line main.go:273:20*/ if !(fut.total < len(fut.words)) {
-				/*line main_async.go:2034:5*/ state = 35
+				/*line main_async.go:1991:5*/ state = 31
 				continue
 			}
 			fallthrough
-		case 32:
-			/*line main_async.go:2039:4*/ w_2 = fut.words[fut.total]
+		case 28:
+			/*line main_async.go:1996:4*/ w_2 = fut.words[fut.total]
 			/*line main.go:274:3*/ fut.ws = append(take(&fut.ws), newMainFunc13Future(fut.total, w_2))
 			/*line main.go:278:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2042:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1999:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
-		case 33: // resumes at main.go:278:3
-			/*line main_async.go:2046:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 29: // resumes at main.go:278:3
+			/*line main_async.go:2003:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:3*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:2048:4*/ if driven {
+			/*line main_async.go:2005:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:2051:4*/ if !ready {
-				fut.state = 33
+			/*line main_async.go:2008:4*/ if !ready {
+				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:2057:4*/ fallthrough
-		case 34:
+			/*line main_async.go:2014:4*/ fallthrough
+		case 30:
 			/*line main.go:278:3*/ fut.total++
-			/*line main_async.go:2060:4*/ state = 31
+			/*line main_async.go:2017:4*/ state = 27
 			continue
-		case 35:
+		case 31:
 			/*line main.go:280:2*/ fut.total = 0
-			/*line main_async.go:2064:4*/ fallthrough
-		case 36:
+			/*line main_async.go:2021:4*/ fallthrough
+		case 32:
 			/*line main.go:280:20*/ if !(fut.total < len(fut.ws)) {
-				/*line main_async.go:2067:5*/ state = 40
+				/*line main_async.go:2024:5*/ state = 36
 				continue
 			}
 			fallthrough
-		case 37:
-			/*line main_async.go:2072:4*/ f_2 = fut.ws[fut.total]
+		case 33:
+			/*line main_async.go:2029:4*/ f_2 = fut.ws[fut.total]
 			/*line main.go:281:18*/ fut.aw0 = rt.AwaitAsync(f_2)
-			/*line main_async.go:2074:4*/ fallthrough
-		case 38: // resumes at main.go:281:18
-			/*line main.go:281:18*/ r_16, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2077:4*/ if !ready {
-				fut.state = 38
+			/*line main_async.go:2031:4*/ fallthrough
+		case 34: // resumes at main.go:281:18
+			/*line main.go:281:18*/ r_13, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:2034:4*/ if !ready {
+				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:281:3*/ fmt.Print(" ", r_16)
-			/*line main_async.go:2083:4*/ fallthrough
-		case 39:
-			/*line main_async.go:2085:4*/ fut.total++
-			/*line main_async.go:2086:4*/ state = 36
+			/*line main.go:281:3*/ fmt.Print(" ", r_13)
+			/*line main_async.go:2040:4*/ fallthrough
+		case 35:
+			/*line main_async.go:2042:4*/ fut.total++
+			/*line main_async.go:2043:4*/ state = 32
 			continue
-		case 40:
+		case 36:
 			/*line main.go:283:2*/ fmt.Println(" range")
 			/*line main.go:287:2*/ fut.ws = nil
 			/*line main.go:288:2*/ for _, w_3 := range fut.words {
@@ -2103,32 +2060,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:301:2*/ fut.total = 0
-			/*line main_async.go:2106:4*/ fallthrough
-		case 41:
+			/*line main_async.go:2063:4*/ fallthrough
+		case 37:
 			/*line main.go:301:20*/ if !(fut.total < len(fut.ws)) {
-				/*line main_async.go:2109:5*/ state = 45
+				/*line main_async.go:2066:5*/ state = 41
 				continue
 			}
 			fallthrough
-		case 42:
-			/*line main_async.go:2114:4*/ f_3 = fut.ws[fut.total]
+		case 38:
+			/*line main_async.go:2071:4*/ f_3 = fut.ws[fut.total]
 			/*line main.go:302:18*/ fut.aw0 = rt.AwaitAsync(f_3)
-			/*line main_async.go:2116:4*/ fut.words = nil
+			/*line main_async.go:2073:4*/ fut.words = nil
 			fallthrough
-		case 43: // resumes at main.go:302:18
-			/*line main.go:302:18*/ r_17, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2120:4*/ if !ready {
-				fut.state = 43
+		case 39: // resumes at main.go:302:18
+			/*line main.go:302:18*/ r_14, ready = fut.aw0.(rt.Future[string]).Poll(cx)
+			/*line main_async.go:2077:4*/ if !ready {
+				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:302:3*/ fmt.Print(" ", r_17)
-			/*line main_async.go:2126:4*/ fallthrough
-		case 44:
-			/*line main_async.go:2128:4*/ fut.total++
-			/*line main_async.go:2129:4*/ state = 41
+			/*line main.go:302:3*/ fmt.Print(" ", r_14)
+			/*line main_async.go:2083:4*/ fallthrough
+		case 40:
+			/*line main_async.go:2085:4*/ fut.total++
+			/*line main_async.go:2086:4*/ state = 37
 			continue
-		case 45:
+		case 41:
 			/*line main.go:304:2*/ fmt.Println(" kept")
 			/*line main.go:308:2*/ plain = func(x_p *int) func() int {
 				return func() int {
@@ -2136,125 +2093,124 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)
 			/*line main.go:309:28*/ fut.aw0 = rt.AwaitAsync(rt.Async(plain))
-			/*line main_async.go:2139:4*/ fut.words = nil
+			/*line main_async.go:2096:4*/ fut.words = nil
 			fut.ws = nil
 			fallthrough
-		case 46: // resumes at main.go:309:28
-			/*line main.go:309:28*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2144:4*/ if !ready {
-				fut.state = 46
+		case 42: // resumes at main.go:309:28
+			/*line main.go:309:28*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:2101:4*/ if !ready {
+				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:309:2*/ fmt.Println("plain func", r_18)
+			/*line main.go:309:2*/ fmt.Println("plain func", r_15)
 			/*line main.go:310:22*/ fut.c_tree = initTreeFuture(4)
-			/*line main_async.go:2151:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:2108:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
-		case 47: // resumes at main.go:310:22
-			/*line main_async.go:2155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:310:22*/ r_19, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:2157:4*/ if driven {
+		case 43: // resumes at main.go:310:22
+			/*line main_async.go:2112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:310:22*/ r_16, ready = fut.aw0.(*treeFuture).Poll(cx)
+			/*line main_async.go:2114:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:2160:4*/ if !ready {
-				fut.state = 47
+			/*line main_async.go:2117:4*/ if !ready {
+				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_tree = treeFuture{}
-			/*line main.go:310:2*/ fmt.Println("tree", r_19)
+			/*line main.go:310:2*/ fmt.Println("tree", r_16)
 			/*line main.go:311:2*/ fut.c_changes = initChangesFuture(2)
-			/*line main_async.go:2168:4*/ fut.aw0 = &fut.c_changes
+			/*line main_async.go:2125:4*/ fut.aw0 = &fut.c_changes
 			fresh = true
 			fallthrough
-		case 48: // resumes at main.go:311:2
-			/*line main_async.go:2172:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 44: // resumes at main.go:311:2
+			/*line main_async.go:2129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:2*/ _, ready = fut.aw0.(*changesFuture).Poll(cx)
-			/*line main_async.go:2174:4*/ if driven {
+			/*line main_async.go:2131:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*changesFuture), ready, fresh)
 			}
-			/*line main_async.go:2177:4*/ if !ready {
-				fut.state = 48
+			/*line main_async.go:2134:4*/ if !ready {
+				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_changes = changesFuture{}
 			/*line main.go:312:23*/ fut.c_crawl = initCrawlFuture([]string{"a", "", "ccc"})
-			/*line main_async.go:2184:4*/ fut.aw0 = &fut.c_crawl
+			/*line main_async.go:2141:4*/ fut.aw0 = &fut.c_crawl
 			fresh = true
 			fallthrough
-		case 49: // resumes at main.go:312:23
-			/*line main_async.go:2188:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:312:23*/ r_20, ready = fut.aw0.(*crawlFuture).Poll(cx)
-			/*line main_async.go:2190:4*/ if driven {
+		case 45: // resumes at main.go:312:23
+			/*line main_async.go:2145:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:312:23*/ r_17, ready = fut.aw0.(*crawlFuture).Poll(cx)
+			/*line main_async.go:2147:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*crawlFuture), ready, fresh)
 			}
-			/*line main_async.go:2193:4*/ if !ready {
-				fut.state = 49
+			/*line main_async.go:2150:4*/ if !ready {
+				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_crawl = crawlFuture{}
-			/*line main.go:312:2*/ fmt.Println("crawl", r_20)
+			/*line main.go:312:2*/ fmt.Println("crawl", r_17)
 			/*line main.go:315:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc17Future())
-			/*line main_async.go:2201:4*/ fallthrough
-		case 50: // resumes at main.go:315:8
-			/*line main.go:315:8*/ r_21, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2204:4*/ if !ready {
-				fut.state = 50
+			/*line main_async.go:2158:4*/ fallthrough
+		case 46: // resumes at main.go:315:8
+			/*line main.go:315:8*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:2161:4*/ if !ready {
+				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:315:2*/ nr = r_21
+			/*line main.go:315:2*/ nr = r_18
 			/*line main.go:329:2*/ fmt.Println("closure named", nr)
 			/*line main.go:332:2*/ fut.slept = new(bool)
-			/*line main_async.go:2212:4*/ (*fut.slept) = false
+			/*line main_async.go:2169:4*/ (*fut.slept) = false
 			/*line main.go:333:11*/ fut.av0 = rt.MakeTimeout(time.Millisecond, newMainFunc18Future(fut.slept))
-			/*line main_async.go:2214:4*/ fallthrough
-		case 51: // resumes at main.go:333:11
-			/*line main.go:333:11*/ r_22, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2217:4*/ if !ready {
-				fut.state = 51
+			/*line main_async.go:2171:4*/ fallthrough
+		case 47: // resumes at main.go:333:11
+			/*line main.go:333:11*/ r_19, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:2174:4*/ if !ready {
+				fut.state = 47
 				return zero, false
 			}
 			fut.av0 = rt.TimeoutFuture[struct{}]{}
-			/*line main.go:333:2*/ _, fut.err = r_22.V0, r_22.V1
+			/*line main.go:333:2*/ _, fut.err = r_19.V0, r_19.V1
 			/*line main.go:337:9*/ fut.av1 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
-			/*line main_async.go:2224:4*/ fut.x = nil
+			/*line main_async.go:2181:4*/ fut.x = nil
 			fallthrough
-		case 52: // resumes at main.go:337:9
-			/*line main.go:337:9*/ r_23, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:2228:4*/ if !ready {
-				fut.state = 52
+		case 48: // resumes at main.go:337:9
+			/*line main.go:337:9*/ r_20, ready = (&fut.av1).Poll(cx)
+			/*line main_async.go:2185:4*/ if !ready {
+				fut.state = 48
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[int, string]{}
-			/*line main.go:337:2*/ sel = r_23
+			/*line main.go:337:2*/ sel = r_20
 			/*line main.go:344:2*/ fmt.Println("timeout", errors.Is(take(&fut.err), rt.ErrTimeout), (*fut.slept), "select", sel.Index, sel.V1)
 			/*line main.go:348:2*/ fut.slept = new(bool)
-			/*line main_async.go:2236:4*/ (*fut.slept) = false
-			/*line main.go:349:8*/ r_24 = rt.SpawnIn[struct{}](cx, newMainFunc21Future(fut.slept))
-			/*line main.go:349:2*/ ha = r_24
+			/*line main_async.go:2193:4*/ (*fut.slept) = false
+			/*line main.go:349:2*/ ha = rt.SpawnIn[struct{}](cx, newMainFunc21Future(fut.slept))
 			/*line main.go:353:2*/ ha.Abort()
 			/*line main.go:354:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:2241:4*/ fallthrough
-		case 53: // resumes at main.go:354:11
-			/*line main.go:354:11*/ r_25, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2244:4*/ if !ready {
-				fut.state = 53
+			/*line main_async.go:2197:4*/ fallthrough
+		case 49: // resumes at main.go:354:11
+			/*line main.go:354:11*/ r_21, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
+			/*line main_async.go:2200:4*/ if !ready {
+				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:354:2*/ _, fut.err = r_25.V0, r_25.V1
+			/*line main.go:354:2*/ _, fut.err = r_21.V0, r_21.V1
 			/*line main.go:355:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:356:2*/ fmt.Println("abort", errors.As(take(&fut.err), je2) && (*je2).IsCancelled(), (*fut.slept))
 			{
-				/*line main_async.go:2253:5*/ fut.state = -1
+				/*line main_async.go:2209:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2257:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2213:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2263,12 +2219,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 51:
+	case 47:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = rt.TimeoutFuture[struct{}]{}
 	switch fut.state {
-	case 52:
+	case 48:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = rt.Select2Future[int, string]{}
@@ -2293,47 +2249,47 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 159, fut.aw0
 	case 4:
 		t.Line, t.Awaiting = 175, fut.aw0
-	case 11:
+	case 7:
 		t.Line, t.Awaiting = 191, fut.aw0
-	case 16:
+	case 12:
 		t.Line, t.Awaiting = 208, fut.aw0
-	case 21:
+	case 17:
 		t.Line, t.Awaiting = 215, fut.aw0
-	case 24:
+	case 20:
 		t.Line, t.Awaiting = 225, fut.aw0
-	case 25:
+	case 21:
 		t.Line, t.Awaiting = 239, fut.aw0
-	case 26:
+	case 22:
 		t.Line, t.Awaiting = 244, fut.aw0
-	case 27:
+	case 23:
 		t.Line, t.Awaiting = 248, fut.aw0
-	case 28:
+	case 24:
 		t.Line, t.Awaiting = 248, fut.aw0
-	case 29:
+	case 25:
 		t.Line, t.Awaiting = 251, fut.aw0
-	case 30:
+	case 26:
 		t.Line, t.Awaiting = 265, fut.aw0
-	case 33:
+	case 29:
 		t.Line, t.Awaiting = 278, fut.aw0
-	case 38:
+	case 34:
 		t.Line, t.Awaiting = 281, fut.aw0
-	case 43:
+	case 39:
 		t.Line, t.Awaiting = 302, fut.aw0
-	case 46:
+	case 42:
 		t.Line, t.Awaiting = 309, fut.aw0
-	case 47:
+	case 43:
 		t.Line, t.Awaiting = 310, fut.aw0
-	case 48:
+	case 44:
 		t.Line, t.Awaiting = 311, fut.aw0
-	case 49:
+	case 45:
 		t.Line, t.Awaiting = 312, fut.aw0
-	case 50:
+	case 46:
 		t.Line, t.Awaiting = 315, fut.aw0
-	case 51:
+	case 47:
 		t.Line, t.Awaiting = 333, &fut.av0
-	case 52:
+	case 48:
 		t.Line, t.Awaiting = 337, &fut.av1
-	case 53:
+	case 49:
 		t.Line, t.Awaiting = 354, fut.aw0
 	}
 	return t
@@ -2367,16 +2323,16 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Main.func1 starts
 			/*line main.go:138:3*/ (*fut.x) += 10
 			/*line main.go:139:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2370:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2326:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:139:3
-			/*line main_async.go:2374:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2330:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2376:4*/ if driven {
+			/*line main_async.go:2332:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2379:4*/ if !ready {
+			/*line main_async.go:2335:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2388,7 +2344,7 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:141:3*/ return (*fut.x), true
 			}
 		default:
-			/*line main_async.go:2391:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2347:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2437,16 +2393,16 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func2 starts
 			/*line main.go:149:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2440:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2396:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:149:3
-			/*line main_async.go:2444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2446:4*/ if driven {
+			/*line main_async.go:2402:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2449:4*/ if !ready {
+			/*line main_async.go:2405:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2457,7 +2413,7 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:150:3*/ return (*fut.y) * 100, true
 			}
 		default:
-			/*line main_async.go:2460:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:2416:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2508,16 +2464,16 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main.func3 starts
 			/*line main.go:160:3*/ fut.inc()
 			/*line main.go:161:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2511:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2467:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:3
-			/*line main_async.go:2515:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2471:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2517:4*/ if driven {
+			/*line main_async.go:2473:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2520:4*/ if !ready {
+			/*line main_async.go:2476:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2526,11 +2482,11 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:3*/ (*fut.z) += 10
 			/*line main.go:163:3*/ take(&fut.inc)()
 			{
-				/*line main_async.go:2529:5*/ fut.state = -1
+				/*line main_async.go:2485:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2533:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:2489:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2581,16 +2537,16 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func4 starts
 			/*line main.go:171:8*/ fut.c_square = initSquareFuture((*fut.w))
-			/*line main_async.go:2584:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2540:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:8
-			/*line main_async.go:2588:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2544:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2590:4*/ if driven {
+			/*line main_async.go:2546:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2593:4*/ if !ready {
+			/*line main_async.go:2549:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2603,7 +2559,7 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:173:3*/ return n, true
 			}
 		default:
-			/*line main_async.go:2606:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:2562:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2655,16 +2611,16 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func5 starts
 			/*line main.go:184:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:2658:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2614:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:184:9
-			/*line main_async.go:2662:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2618:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2664:4*/ if driven {
+			/*line main_async.go:2620:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2667:4*/ if !ready {
+			/*line main_async.go:2623:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2677,7 +2633,7 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:186:4*/ return s, true
 			}
 		default:
-			/*line main_async.go:2680:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:2636:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2726,16 +2682,16 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func6 starts
 			/*line main.go:203:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2729:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2685:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:203:4
-			/*line main_async.go:2733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2689:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2735:4*/ if driven {
+			/*line main_async.go:2691:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2738:4*/ if !ready {
+			/*line main_async.go:2694:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2746,7 +2702,7 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:204:4*/ return (*fut.i) * 7, true
 			}
 		default:
-			/*line main_async.go:2749:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:2705:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2795,16 +2751,16 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func7 starts
 			/*line main.go:216:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2798:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2754:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:216:4
-			/*line main_async.go:2802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2758:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:216:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2804:4*/ if driven {
+			/*line main_async.go:2760:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2807:4*/ if !ready {
+			/*line main_async.go:2763:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2812,11 +2768,11 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:217:4*/ (*fut.i)++
 			{
-				/*line main_async.go:2815:5*/ fut.state = -1
+				/*line main_async.go:2771:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2819:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:2775:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2861,33 +2817,31 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 	var ready bool
 	var h *rt.JoinHandle[int]
 	var iv int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main.func8 starts
 			/*line main.go:226:3*/ fut.mid = new(int)
-			/*line main_async.go:2871:4*/ (*fut.mid) = 10
-			/*line main.go:227:8*/ r = rt.SpawnIn[int](cx, newMainFunc8_1Future(fut.outer, fut.mid))
-			/*line main.go:227:3*/ h = r
+			/*line main_async.go:2826:4*/ (*fut.mid) = 10
+			/*line main.go:227:3*/ h = rt.SpawnIn[int](cx, newMainFunc8_1Future(fut.outer, fut.mid))
 			/*line main.go:233:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:2875:4*/ fut.outer = nil
+			/*line main_async.go:2829:4*/ fut.outer = nil
 			fallthrough
 		case 1: // resumes at main.go:233:12
-			/*line main.go:233:12*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2879:4*/ if !ready {
+			/*line main.go:233:12*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:2833:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:233:3*/ iv, _ = r_2.V0, r_2.V1
+			/*line main.go:233:3*/ iv, _ = r.V0, r.V1
 			{
 				/*line main.go:234:3*/ fut.state = -1
 				/*line main.go:234:3*/ return iv*1000 + (*fut.mid), true
 			}
 		default:
-			/*line main_async.go:2890:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:2844:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2937,16 +2891,16 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8.1 starts
 			/*line main.go:228:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2940:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2894:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:228:4
-			/*line main_async.go:2944:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2898:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:228:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2946:4*/ if driven {
+			/*line main_async.go:2900:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2949:4*/ if !ready {
+			/*line main_async.go:2903:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2959,7 +2913,7 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:231:4*/ return (*fut.outer), true
 			}
 		default:
-			/*line main_async.go:2962:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2916:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3009,16 +2963,16 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 		switch state {
 		case 0: // Main.func9 starts
 			/*line main.go:240:8*/ fut.c_square = initSquareFuture(3)
-			/*line main_async.go:3012:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2966:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:240:8
-			/*line main_async.go:3016:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2970:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3018:4*/ if driven {
+			/*line main_async.go:2972:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3021:4*/ if !ready {
+			/*line main_async.go:2975:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3030,7 +2984,7 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 				/*line main.go:241:3*/ return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}, true
 			}
 		default:
-			/*line main_async.go:3033:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
+			/*line main_async.go:2987:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3079,16 +3033,16 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func10 starts
 			/*line main.go:251:48*/ fut.c_square = initSquareFuture(5)
-			/*line main_async.go:3082:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3036:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:251:48
-			/*line main_async.go:3086:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3040:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:251:48*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3088:4*/ if driven {
+			/*line main_async.go:3042:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3091:4*/ if !ready {
+			/*line main_async.go:3045:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3099,7 +3053,7 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:251:41*/ return r, true
 			}
 		default:
-			/*line main_async.go:3102:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
+			/*line main_async.go:3056:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3149,16 +3103,16 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func11 starts
 			/*line main.go:252:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3152:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3106:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:3
-			/*line main_async.go:3156:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3110:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3158:4*/ if driven {
+			/*line main_async.go:3112:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3161:4*/ if !ready {
+			/*line main_async.go:3115:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3169,7 +3123,7 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:3*/ return (*fut.x) + (*fut.y), true
 			}
 		default:
-			/*line main_async.go:3172:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
+			/*line main_async.go:3126:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3218,16 +3172,16 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func12 starts
 			/*line main.go:259:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3221:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3175:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:259:3
-			/*line main_async.go:3225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3179:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:259:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3227:4*/ if driven {
+			/*line main_async.go:3181:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3230:4*/ if !ready {
+			/*line main_async.go:3184:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3241,7 +3195,7 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:263:3*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3244:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
+			/*line main_async.go:3198:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3291,16 +3245,16 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func13 starts
 			/*line main.go:275:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3294:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3248:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:275:4
-			/*line main_async.go:3298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3252:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:275:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3300:4*/ if driven {
+			/*line main_async.go:3254:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3303:4*/ if !ready {
+			/*line main_async.go:3257:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3311,7 +3265,7 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:276:4*/ return fmt.Sprint(fut.k, fut.w), true
 			}
 		default:
-			/*line main_async.go:3314:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
+			/*line main_async.go:3268:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3360,16 +3314,16 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func14 starts
 			/*line main.go:289:44*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3363:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3317:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:289:44
-			/*line main_async.go:3367:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:289:44*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3369:4*/ if driven {
+			/*line main_async.go:3323:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3372:4*/ if !ready {
+			/*line main_async.go:3326:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3380,7 +3334,7 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:289:52*/ return fut.w + "!", true
 			}
 		default:
-			/*line main_async.go:3383:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
+			/*line main_async.go:3337:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3429,16 +3383,16 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func15 starts
 			/*line main.go:295:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3432:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3386:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:295:45
-			/*line main_async.go:3436:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:295:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3438:4*/ if driven {
+			/*line main_async.go:3392:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3441:4*/ if !ready {
+			/*line main_async.go:3395:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3449,7 +3403,7 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:295:53*/ return fmt.Sprint("num ", fut.t), true
 			}
 		default:
-			/*line main_async.go:3452:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
+			/*line main_async.go:3406:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3498,16 +3452,16 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func16 starts
 			/*line main.go:298:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3501:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3455:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:298:45
-			/*line main_async.go:3505:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3459:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3507:4*/ if driven {
+			/*line main_async.go:3461:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3510:4*/ if !ready {
+			/*line main_async.go:3464:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3518,7 +3472,7 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:298:53*/ return (*fut.t), true
 			}
 		default:
-			/*line main_async.go:3521:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
+			/*line main_async.go:3475:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3571,68 +3525,68 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func17 starts
 			/*line main.go:317:3*/ fut.n_2 = 10
-			/*line main_async.go:3574:4*/ fut.i = 0
-			/*line main_async.go:3575:4*/ fallthrough
+			/*line main_async.go:3528:4*/ fut.i = 0
+			/*line main_async.go:3529:4*/ fallthrough
 		case 1:
 			/*line main.go:317:18*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:3578:5*/ state = 9
+				/*line main_async.go:3532:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:319:9*/ if fut.i%2 == 0 {
-				/*line main_async.go:3584:5*/ state = 4
+				/*line main_async.go:3538:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:322:9*/ if fut.i > 6 {
-				/*line main_async.go:3590:5*/ state = 9
+				/*line main_async.go:3544:5*/ state = 9
 			} else {
 				state = 6
 			}
 			continue
 		case 4:
 			/*line main.go:320:5*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3597:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3551:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:320:5
-			/*line main_async.go:3601:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:5*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:3603:4*/ if driven {
+			/*line main_async.go:3557:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:3606:4*/ if !ready {
+			/*line main_async.go:3560:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:3612:4*/ state = 8
+			/*line main_async.go:3566:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:325:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:3616:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3570:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:325:9
-			/*line main_async.go:3620:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:9*/ r, ready = fut.aw0.(*squareFuture).Poll(cx)
-			/*line main_async.go:3622:4*/ if driven {
+			/*line main_async.go:3576:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*squareFuture), ready, fresh)
 			}
-			/*line main_async.go:3625:4*/ if !ready {
+			/*line main_async.go:3579:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_square = squareFuture{}
 			/*line main.go:325:4*/ fut.n += r
-			/*line main_async.go:3632:4*/ fallthrough
+			/*line main_async.go:3586:4*/ fallthrough
 		case 8:
-			/*line main_async.go:3634:4*/ fut.i++
-			/*line main_async.go:3635:4*/ state = 1
+			/*line main_async.go:3588:4*/ fut.i++
+			/*line main_async.go:3589:4*/ state = 1
 			continue
 		case 9:
 			{
@@ -3640,7 +3594,7 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:327:3*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:3643:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
+			/*line main_async.go:3597:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3691,21 +3645,21 @@ func (fut *mainFunc18Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func18 starts
 			/*line main.go:334:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3694:4*/ fallthrough
+			/*line main_async.go:3648:4*/ fallthrough
 		case 1: // resumes at main.go:334:3
 			/*line main.go:334:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3697:4*/ if !ready {
+			/*line main_async.go:3651:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:335:3*/ (*fut.slept) = true
 			{
-				/*line main_async.go:3704:5*/ fut.state = -1
+				/*line main_async.go:3658:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3708:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
+			/*line main_async.go:3662:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3752,10 +3706,10 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func19 starts
 			/*line main.go:338:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3755:4*/ fallthrough
+			/*line main_async.go:3709:4*/ fallthrough
 		case 1: // resumes at main.go:338:3
 			/*line main.go:338:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3758:4*/ if !ready {
+			/*line main_async.go:3712:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3765,7 +3719,7 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:339:3*/ return 1, true
 			}
 		default:
-			/*line main_async.go:3768:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
+			/*line main_async.go:3722:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3815,16 +3769,16 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func20 starts
 			/*line main.go:341:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3818:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3772:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:341:3
-			/*line main_async.go:3822:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3776:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:341:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3824:4*/ if driven {
+			/*line main_async.go:3778:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3827:4*/ if !ready {
+			/*line main_async.go:3781:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3835,7 +3789,7 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:342:3*/ return fmt.Sprint("fast ", (*fut.x)), true
 			}
 		default:
-			/*line main_async.go:3838:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
+			/*line main_async.go:3792:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3882,21 +3836,21 @@ func (fut *mainFunc21Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func21 starts
 			/*line main.go:350:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3885:4*/ fallthrough
+			/*line main_async.go:3839:4*/ fallthrough
 		case 1: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3888:4*/ if !ready {
+			/*line main_async.go:3842:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:351:3*/ (*fut.after) = true
 			{
-				/*line main_async.go:3895:5*/ fut.state = -1
+				/*line main_async.go:3849:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3899:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
+			/*line main_async.go:3853:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
 		}
 	}
 }

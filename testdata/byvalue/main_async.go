@@ -811,7 +811,7 @@ type mainFuture struct {
 	sem      *syncx.Semaphore
 	g2       *rt.JoinHandle[rt.Tuple2[int, error]]
 	e1       error
-	r_7      string
+	r_6      string
 	av0      syncx.SendFuture[string]
 	av1      syncx.LockFuture
 	av2      syncx.RecvFuture[string]
@@ -849,42 +849,36 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var mrx *syncx.Receiver[string]
 	var v string
 	var r int
-	var r_2 *rt.JoinHandle[error]
-	var r_3 rt.Tuple2[int, int]
-	var r_4 rt.Tuple2[error, error]
+	var r_2 rt.Tuple2[int, int]
+	var r_3 rt.Tuple2[error, error]
+	var r_4 string
 	var r_5 string
-	var r_6 string
-	var r_8 string
-	var r_9 *rt.JoinHandle[string]
-	var r_10 rt.Tuple2[string, bool]
-	var r_11 *rt.JoinHandle[string]
-	var r_12 rt.Tuple2[string, bool]
-	var r_13 rt.Tuple2[string, error]
+	var r_7 string
+	var r_8 rt.Tuple2[string, bool]
+	var r_9 rt.Tuple2[string, bool]
+	var r_10 rt.Tuple2[string, error]
+	var r_11 rt.Tuple2[string, error]
+	var r_12 rt.Tuple2[rt.Tuple2[int, error], error]
+	var r_13 rt.Tuple2[rt.Tuple2[int, error], error]
 	var r_14 rt.Tuple2[string, error]
-	var r_15 *rt.JoinHandle[rt.Tuple2[int, error]]
-	var r_16 *rt.JoinHandle[rt.Tuple2[int, error]]
-	var r_17 rt.Tuple2[rt.Tuple2[int, error], error]
-	var r_18 rt.Tuple2[rt.Tuple2[int, error], error]
-	var r_19 *rt.JoinHandle[string]
-	var r_20 rt.Tuple2[string, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:125:2*/ fut.mu = new(syncx.Mutex)
 			/*line main.go:126:2*/ total = new(int)
-			/*line main_async.go:876:4*/ (*total) = 0
+			/*line main_async.go:870:4*/ (*total) = 0
 			/*line main.go:127:23*/ fut.c_count = initCountFuture(fut.mu, total, 1000)
-			/*line main_async.go:878:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:872:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:23
-			/*line main_async.go:882:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:876:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:23*/ r, ready = fut.aw0.(*countFuture).Poll(cx)
-			/*line main_async.go:884:4*/ if driven {
+			/*line main_async.go:878:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture), ready, fresh)
 			}
-			/*line main_async.go:887:4*/ if !ready {
+			/*line main_async.go:881:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -892,263 +886,257 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_count = countFuture{}
 			/*line main.go:127:2*/ fmt.Println("count", r)
 			/*line main.go:129:2*/ tx, rx = syncx.NewChannel[int](2)
-			/*line main.go:130:7*/ r_2 = rt.SpawnInlineIn[error, produceFuture](cx, initProduceFuture(tx, 50))
-			/*line main.go:130:2*/ fut.h = r_2
+			/*line main.go:130:2*/ fut.h = rt.SpawnInlineIn[error, produceFuture](cx, initProduceFuture(tx, 50))
 			/*line main.go:131:10*/ fut.c_sum = initSumFuture(rx)
-			/*line main_async.go:898:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:891:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:131:10
-			/*line main_async.go:902:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:131:10*/ r_3, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:904:4*/ if driven {
+			/*line main_async.go:895:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:131:10*/ r_2, ready = fut.aw0.(*sumFuture).Poll(cx)
+			/*line main_async.go:897:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:907:4*/ if !ready {
+			/*line main_async.go:900:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sum = sumFuture{}
-			/*line main.go:131:2*/ fut.s, fut.c = r_3.V0, r_3.V1
+			/*line main.go:131:2*/ fut.s, fut.c = r_2.V0, r_2.V1
 			/*line main.go:132:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:915:4*/ fut.h = nil
+			/*line main_async.go:908:4*/ fut.h = nil
 			fallthrough
 		case 3: // resumes at main.go:132:12
-			/*line main.go:132:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:919:4*/ if !ready {
+			/*line main.go:132:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:912:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:132:2*/ err, _ = r_4.V0, r_4.V1
+			/*line main.go:132:2*/ err, _ = r_3.V0, r_3.V1
 			/*line main.go:133:2*/ fmt.Println("sum", fut.s, fut.c, err)
 			/*line main.go:135:2*/ fut.a, fut.atx = swap(syncx.NewChannel[string](1))
 			/*line main.go:136:2*/ fut.b, fut.btx = swap(syncx.NewChannel[string](1))
 			/*line main.go:137:2*/ fut.av0 = fut.btx.MakeSend("first")
-			/*line main_async.go:929:4*/ fallthrough
+			/*line main_async.go:922:4*/ fallthrough
 		case 4: // resumes at main.go:137:2
 			/*line main.go:137:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:932:4*/ if !ready {
+			/*line main_async.go:925:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:138:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:938:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:931:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:138:24
-			/*line main_async.go:942:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:138:24*/ r_5, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:944:4*/ if driven {
+			/*line main_async.go:935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:138:24*/ r_4, ready = fut.aw0.(*chooseFuture).Poll(cx)
+			/*line main_async.go:937:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:947:4*/ if !ready {
+			/*line main_async.go:940:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
-			/*line main.go:138:2*/ fmt.Println("choose", r_5)
+			/*line main.go:138:2*/ fmt.Println("choose", r_4)
 			/*line main.go:139:2*/ fut.av0 = fut.atx.MakeSend("second")
-			/*line main_async.go:955:4*/ fallthrough
+			/*line main_async.go:948:4*/ fallthrough
 		case 6: // resumes at main.go:139:2
 			/*line main.go:139:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:958:4*/ if !ready {
+			/*line main_async.go:951:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:140:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:964:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:140:24
-			/*line main_async.go:968:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:140:24*/ r_6, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:970:4*/ if driven {
+			/*line main_async.go:961:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:140:24*/ r_5, ready = fut.aw0.(*chooseFuture).Poll(cx)
+			/*line main_async.go:963:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:973:4*/ if !ready {
+			/*line main_async.go:966:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
-			/*line main.go:140:2*/ fmt.Println("choose", r_6)
+			/*line main.go:140:2*/ fmt.Println("choose", r_5)
 			/*line main.go:141:2*/ fut.av0 = fut.atx.MakeSend("third")
-			/*line main_async.go:981:4*/ fut.atx = nil
+			/*line main_async.go:974:4*/ fut.atx = nil
 			fallthrough
 		case 8: // resumes at main.go:141:2
 			/*line main.go:141:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:985:4*/ if !ready {
+			/*line main_async.go:978:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:142:2*/ fut.av0 = fut.btx.MakeSend("fourth")
-			/*line main_async.go:991:4*/ fut.btx = nil
+			/*line main_async.go:984:4*/ fut.btx = nil
 			fallthrough
 		case 9: // resumes at main.go:142:2
 			/*line main.go:142:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:995:4*/ if !ready {
+			/*line main_async.go:988:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:143:24*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:1001:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:994:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:143:24
-			/*line main_async.go:1005:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:143:24*/ fut.r_7, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:1007:4*/ if driven {
+			/*line main_async.go:998:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:143:24*/ fut.r_6, ready = fut.aw0.(*chooseFuture).Poll(cx)
+			/*line main_async.go:1000:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:1010:4*/ if !ready {
+			/*line main_async.go:1003:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
 			/*line main.go:143:38*/ fut.c_choose = initChooseFuture(fut.a, fut.b)
-			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_choose
+			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_choose
 			fresh = true
 			fut.a = nil
 			fut.b = nil
 			fallthrough
 		case 11: // resumes at main.go:143:38
-			/*line main_async.go:1023:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:143:38*/ r_8, ready = fut.aw0.(*chooseFuture).Poll(cx)
-			/*line main_async.go:1025:4*/ if driven {
+			/*line main_async.go:1016:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:143:38*/ r_7, ready = fut.aw0.(*chooseFuture).Poll(cx)
+			/*line main_async.go:1018:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chooseFuture), ready, fresh)
 			}
-			/*line main_async.go:1028:4*/ if !ready {
+			/*line main_async.go:1021:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_choose = chooseFuture{}
-			/*line main.go:143:2*/ fmt.Println("choose", take(&fut.r_7), r_8)
+			/*line main.go:143:2*/ fmt.Println("choose", take(&fut.r_6), r_7)
 			/*line main.go:146:2*/ fut.atx, fut.a = syncx.NewChannel[string](2)
 			/*line main.go:147:2*/ fut.av1 = (*fut.mu).MakeLock()
-			/*line main_async.go:1037:4*/ fallthrough
+			/*line main_async.go:1030:4*/ fallthrough
 		case 12: // resumes at main.go:147:2
 			/*line main.go:147:2*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:1040:4*/ if !ready {
+			/*line main_async.go:1033:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.av1 = syncx.LockFuture{}
-			/*line main.go:148:8*/ r_9 = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("A", fut.mu, fut.atx))
-			/*line main.go:148:2*/ fut.ha = r_9
+			/*line main.go:148:2*/ fut.ha = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("A", fut.mu, fut.atx))
 			/*line main.go:149:13*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1048:4*/ fallthrough
+			/*line main_async.go:1040:4*/ fallthrough
 		case 13: // resumes at main.go:149:13
-			/*line main.go:149:13*/ r_10, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1051:4*/ if !ready {
+			/*line main.go:149:13*/ r_8, ready = (&fut.av2).Poll(cx)
+			/*line main_async.go:1043:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.av2 = syncx.RecvFuture[string]{}
-			/*line main.go:149:2*/ name, _ = r_10.V0, r_10.V1
+			/*line main.go:149:2*/ name, _ = r_8.V0, r_8.V1
 			/*line main.go:150:2*/ fmt.Println("queued", name)
-			/*line main.go:151:8*/ r_11 = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("B", fut.mu, take(&fut.atx)))
-			/*line main.go:151:2*/ fut.hb = r_11
+			/*line main.go:151:2*/ fut.hb = rt.SpawnInlineIn[string, waiterFuture](cx, initWaiterFuture("B", fut.mu, take(&fut.atx)))
 			/*line main.go:152:12*/ fut.av2 = fut.a.MakeRecv()
-			/*line main_async.go:1061:4*/ fut.a = nil
+			/*line main_async.go:1052:4*/ fut.a = nil
 			fallthrough
 		case 14: // resumes at main.go:152:12
-			/*line main.go:152:12*/ r_12, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:1065:4*/ if !ready {
+			/*line main.go:152:12*/ r_9, ready = (&fut.av2).Poll(cx)
+			/*line main_async.go:1056:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.av2 = syncx.RecvFuture[string]{}
-			/*line main.go:152:2*/ name, _ = r_12.V0, r_12.V1
+			/*line main.go:152:2*/ name, _ = r_9.V0, r_9.V1
 			/*line main.go:153:2*/ fmt.Println("queued", name)
 			/*line main.go:154:2*/ fut.ha.Abort()
 			/*line main.go:155:2*/ (*fut.mu).Unlock()
 			/*line main.go:156:14*/ fut.aw0 = fut.ha.JoinAsync()
-			/*line main_async.go:1075:4*/ fut.ha = nil
+			/*line main_async.go:1066:4*/ fut.ha = nil
 			fallthrough
 		case 15: // resumes at main.go:156:14
-			/*line main.go:156:14*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1079:4*/ if !ready {
+			/*line main.go:156:14*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:1070:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:156:2*/ va, erra = r_13.V0, r_13.V1
+			/*line main.go:156:2*/ va, erra = r_10.V0, r_10.V1
 			/*line main.go:157:2*/ je = new(*rt.JoinError)
 			/*line main.go:158:2*/ fmt.Printf("A: %q cancelled=%v\n", va, errors.As(erra, je) && (*je).IsCancelled())
 			/*line main.go:159:14*/ fut.aw0 = fut.hb.JoinAsync()
-			/*line main_async.go:1088:4*/ fut.hb = nil
+			/*line main_async.go:1079:4*/ fut.hb = nil
 			fallthrough
 		case 16: // resumes at main.go:159:14
-			/*line main.go:159:14*/ r_14, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1092:4*/ if !ready {
+			/*line main.go:159:14*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:1083:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:159:2*/ vb, errb = r_14.V0, r_14.V1
+			/*line main.go:159:2*/ vb, errb = r_11.V0, r_11.V1
 			/*line main.go:160:2*/ fmt.Println("B:", vb, errb)
 			/*line main.go:161:2*/ fmt.Println("unlocked after", (*fut.mu).TryLock())
 			/*line main.go:162:2*/ (*fut.mu).Unlock()
 			/*line main.go:164:2*/ rw = new(syncx.RwLock)
 			/*line main.go:165:2*/ fut.shared = new(int)
-			/*line main_async.go:1103:4*/ (*fut.shared) = 0
+			/*line main_async.go:1094:4*/ (*fut.shared) = 0
 			/*line main.go:166:2*/ fut.sem = syncx.NewSemaphore(2)
-			/*line main.go:167:8*/ r_15 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
-			/*line main.go:167:2*/ g1 = r_15
-			/*line main.go:168:8*/ r_16 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
-			/*line main.go:168:2*/ fut.g2 = r_16
+			/*line main.go:167:2*/ g1 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
+			/*line main.go:168:2*/ fut.g2 = rt.SpawnInlineIn[rt.Tuple2[int, error], guardedFuture](cx, initGuardedFuture(rw, fut.sem, fut.shared, 30))
 			/*line main.go:169:11*/ fut.aw0 = g1.JoinAsync()
-			/*line main_async.go:1110:4*/ fallthrough
+			/*line main_async.go:1099:4*/ fallthrough
 		case 17: // resumes at main.go:169:11
-			/*line main.go:169:11*/ r_17, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1113:4*/ if !ready {
+			/*line main.go:169:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
+			/*line main_async.go:1102:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:169:2*/ _, fut.e1 = r_17.V0, r_17.V1
+			/*line main.go:169:2*/ _, fut.e1 = r_12.V0, r_12.V1
 			/*line main.go:170:11*/ fut.aw0 = fut.g2.JoinAsync()
-			/*line main_async.go:1120:4*/ fut.g2 = nil
+			/*line main_async.go:1109:4*/ fut.g2 = nil
 			fallthrough
 		case 18: // resumes at main.go:170:11
-			/*line main.go:170:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
-			/*line main_async.go:1124:4*/ if !ready {
+			/*line main.go:170:11*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, error], error]]).Poll(cx)
+			/*line main_async.go:1113:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:170:2*/ _, e2 = r_18.V0, r_18.V1
+			/*line main.go:170:2*/ _, e2 = r_13.V0, r_13.V1
 			/*line main.go:171:2*/ fmt.Println("guarded", (*fut.shared), take(&fut.e1), e2, take(&fut.sem).Available())
 			/*line main.go:173:2*/ mtx, mrx = syncx.NewChannel[string](1)
-			/*line main.go:174:12*/ r_19 = rt.SpawnInlineIn[string, mixedFuture](cx, initMixedFuture(fut.mu, mtx, mrx))
-			/*line main.go:174:12*/ fut.aw0 = r_19.JoinAsync()
-			/*line main_async.go:1134:4*/ fut.mu = nil
+			/*line main.go:174:12*/ fut.aw0 = rt.SpawnInlineIn[string, mixedFuture](cx, initMixedFuture(fut.mu, mtx, mrx)).JoinAsync()
+			/*line main_async.go:1122:4*/ fut.mu = nil
 			fut.shared = nil
 			fallthrough
 		case 19: // resumes at main.go:174:12
-			/*line main.go:174:12*/ r_20, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:1139:4*/ if !ready {
+			/*line main.go:174:12*/ r_14, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:1127:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:174:2*/ v, err = r_20.V0, r_20.V1
+			/*line main.go:174:2*/ v, err = r_14.V0, r_14.V1
 			/*line main.go:175:2*/ fmt.Println("mixed:", v, err)
 			{
-				/*line main_async.go:1147:5*/ fut.state = -1
+				/*line main_async.go:1135:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1151:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1139:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

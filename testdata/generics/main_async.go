@@ -2628,18 +2628,14 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 	var r_45 int
 	var r_49 int
 	var r_50 int
-	var r_51 *rt_2.JoinHandle[int]
-	var r_52 rt_2.Tuple2[int, error]
-	var r_53 *rt_2.JoinHandle[int64]
-	var r_54 rt_2.Tuple2[int64, error]
-	var r_55 *rt_2.JoinHandle[rt_2.Tuple2[string, int]]
-	var r_56 rt_2.Tuple2[rt_2.Tuple2[string, int], error]
-	var r_57 *rt_2.JoinHandle[[]int]
-	var r_58 rt_2.Tuple2[[]int, error]
-	var r_59 int
-	var r_60 []string
-	var r_61 []int
-	var r_62 string
+	var r_51 rt_2.Tuple2[int, error]
+	var r_52 rt_2.Tuple2[int64, error]
+	var r_53 rt_2.Tuple2[rt_2.Tuple2[string, int], error]
+	var r_54 rt_2.Tuple2[[]int, error]
+	var r_55 int
+	var r_56 []string
+	var r_57 []int
+	var r_58 string
 	_ = fid
 	_ = fstr
 	_ = pop
@@ -2649,48 +2645,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:286:14*/ fut.c_id = initIdFuture[int](1)
-			/*line main_async.go:2652:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2648:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:286:14
-			/*line main_async.go:2656:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2652:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:14*/ fut.r_2, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2658:4*/ if driven {
+			/*line main_async.go:2654:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2661:4*/ if !ready {
+			/*line main_async.go:2657:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:286:21*/ fut.c_id_2 = initIdFuture[string]("a")
-			/*line main_async.go:2668:4*/ fut.aw0 = &fut.c_id_2
+			/*line main_async.go:2664:4*/ fut.aw0 = &fut.c_id_2
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:286:21
-			/*line main_async.go:2672:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2668:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:21*/ fut.r_3, ready = fut.aw0.(*idFuture[string]).Poll(cx)
-			/*line main_async.go:2674:4*/ if driven {
+			/*line main_async.go:2670:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2677:4*/ if !ready {
+			/*line main_async.go:2673:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id_2 = idFuture[string]{}
 			/*line main.go:286:38*/ fut.c_id_3 = initIdFuture[float64](1)
-			/*line main_async.go:2684:4*/ fut.aw0 = &fut.c_id_3
+			/*line main_async.go:2680:4*/ fut.aw0 = &fut.c_id_3
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:286:38
-			/*line main_async.go:2688:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:286:38*/ r_4, ready = fut.aw0.(*idFuture[float64]).Poll(cx)
-			/*line main_async.go:2690:4*/ if driven {
+			/*line main_async.go:2686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2693:4*/ if !ready {
+			/*line main_async.go:2689:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2698,16 +2694,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_id_3 = idFuture[float64]{}
 			/*line main.go:286:2*/ fmt.Println(fut.r_2, take(&fut.r_3), r_4)
 			/*line main.go:287:10*/ fut.c_pair = initPairFuture[string, float64]("k", 2.5)
-			/*line main_async.go:2701:4*/ fut.aw0 = &fut.c_pair
+			/*line main_async.go:2697:4*/ fut.aw0 = &fut.c_pair
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:287:10
-			/*line main_async.go:2705:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2701:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:287:10*/ r_5, ready = fut.aw0.(*pairFuture[string, float64]).Poll(cx)
-			/*line main_async.go:2707:4*/ if driven {
+			/*line main_async.go:2703:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairFuture[string, float64]), ready, fresh)
 			}
-			/*line main_async.go:2710:4*/ if !ready {
+			/*line main_async.go:2706:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -2717,116 +2713,116 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:288:2*/ fmt.Println(k, v)
 			/*line main.go:290:2*/ fut.s = &Stack[int]{}
 			/*line main.go:291:2*/ fut.aw0 = fut.s.PushAsync(1).(*stackPushFuture[int])
-			/*line main_async.go:2720:4*/ fresh = true
+			/*line main_async.go:2716:4*/ fresh = true
 			fallthrough
 		case 5: // resumes at main.go:291:2
-			/*line main_async.go:2723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2719:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:291:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2725:4*/ if driven {
+			/*line main_async.go:2721:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2728:4*/ if !ready {
+			/*line main_async.go:2724:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:292:9*/ fut.c_id = initIdFuture[int](2)
-			/*line main_async.go:2734:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:2730:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:292:9
-			/*line main_async.go:2738:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2734:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:9*/ r_6, ready = fut.aw0.(*idFuture[int]).Poll(cx)
-			/*line main_async.go:2740:4*/ if driven {
+			/*line main_async.go:2736:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2743:4*/ if !ready {
+			/*line main_async.go:2739:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_id = idFuture[int]{}
 			/*line main.go:292:2*/ fut.aw0 = fut.s.PushAsync(r_6).(*stackPushFuture[int])
-			/*line main_async.go:2750:4*/ fresh = true
+			/*line main_async.go:2746:4*/ fresh = true
 			fallthrough
 		case 7: // resumes at main.go:292:2
-			/*line main_async.go:2753:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:292:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:2755:4*/ if driven {
+			/*line main_async.go:2751:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2758:4*/ if !ready {
+			/*line main_async.go:2754:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2764:4*/ fresh = true
+			/*line main_async.go:2760:4*/ fresh = true
 			fallthrough
 		case 8: // resumes at main.go:293:14
-			/*line main_async.go:2767:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2763:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:14*/ fut.r_2, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2769:4*/ if driven {
+			/*line main_async.go:2765:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2772:4*/ if !ready {
+			/*line main_async.go:2768:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:23*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:2778:4*/ fresh = true
+			/*line main_async.go:2774:4*/ fresh = true
 			fallthrough
 		case 9: // resumes at main.go:293:23
-			/*line main_async.go:2781:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2777:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:23*/ fut.r_8, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:2783:4*/ if driven {
+			/*line main_async.go:2779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2786:4*/ if !ready {
+			/*line main_async.go:2782:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:32*/ fut.aw0 = fut.s.LenAsync().(*stackLenFuture[int])
-			/*line main_async.go:2792:4*/ fresh = true
+			/*line main_async.go:2788:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:293:32
-			/*line main_async.go:2795:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2791:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:293:32*/ r_9, ready = fut.aw0.(*stackLenFuture[int]).Poll(cx)
-			/*line main_async.go:2797:4*/ if driven {
+			/*line main_async.go:2793:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackLenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2800:4*/ if !ready {
+			/*line main_async.go:2796:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:293:2*/ fmt.Println(fut.r_2, fut.r_8, r_9)
 			/*line main.go:294:14*/ fut.aw0 = fut.s.PushAllAsync(3, 4, 5).(*stackPushAllFuture[int])
-			/*line main_async.go:2807:4*/ fresh = true
+			/*line main_async.go:2803:4*/ fresh = true
 			fallthrough
 		case 11: // resumes at main.go:294:14
-			/*line main_async.go:2810:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2806:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[int]).Poll(cx)
-			/*line main_async.go:2812:4*/ if driven {
+			/*line main_async.go:2808:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2815:4*/ if !ready {
+			/*line main_async.go:2811:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:294:34*/ fut.aw0 = fut.s.DrainAsync(nil).(*stackDrainFuture[int])
-			/*line main_async.go:2821:4*/ fresh = true
+			/*line main_async.go:2817:4*/ fresh = true
 			fallthrough
 		case 12: // resumes at main.go:294:34
-			/*line main_async.go:2824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2820:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:294:34*/ r_11, ready = fut.aw0.(*stackDrainFuture[int]).Poll(cx)
-			/*line main_async.go:2826:4*/ if driven {
+			/*line main_async.go:2822:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2829:4*/ if !ready {
+			/*line main_async.go:2825:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -2834,93 +2830,93 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:294:2*/ fmt.Println(fut.r_2, r_11)
 			/*line main.go:295:2*/ fut.ss = &Stack[string]{}
 			/*line main.go:296:14*/ fut.aw0 = fut.ss.PushAllAsync("x", "y").(*stackPushAllFuture[string])
-			/*line main_async.go:2837:4*/ fresh = true
+			/*line main_async.go:2833:4*/ fresh = true
 			fallthrough
 		case 13: // resumes at main.go:296:14
-			/*line main_async.go:2840:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2836:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:14*/ fut.r_2, ready = fut.aw0.(*stackPushAllFuture[string]).Poll(cx)
-			/*line main_async.go:2842:4*/ if driven {
+			/*line main_async.go:2838:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushAllFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2845:4*/ if !ready {
+			/*line main_async.go:2841:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:36*/ fut.aw0 = fut.ss.DrainAsync([]string{"w"}).(*stackDrainFuture[string])
-			/*line main_async.go:2851:4*/ fresh = true
+			/*line main_async.go:2847:4*/ fresh = true
 			fut.ss = nil
 			fallthrough
 		case 14: // resumes at main.go:296:36
-			/*line main_async.go:2855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2851:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:296:36*/ r_13, ready = fut.aw0.(*stackDrainFuture[string]).Poll(cx)
-			/*line main_async.go:2857:4*/ if driven {
+			/*line main_async.go:2853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackDrainFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2860:4*/ if !ready {
+			/*line main_async.go:2856:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:296:2*/ fmt.Println(fut.r_2, r_13)
 			/*line main.go:297:14*/ fut.aw0 = Box[string]{"boxed"}.GetAsync().(*boxGetFuture[string])
-			/*line main_async.go:2867:4*/ fresh = true
+			/*line main_async.go:2863:4*/ fresh = true
 			fallthrough
 		case 15: // resumes at main.go:297:14
-			/*line main_async.go:2870:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2866:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:297:14*/ r_14, ready = fut.aw0.(*boxGetFuture[string]).Poll(cx)
-			/*line main_async.go:2872:4*/ if driven {
+			/*line main_async.go:2868:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxGetFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:2875:4*/ if !ready {
+			/*line main_async.go:2871:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:297:2*/ fmt.Println(r_14)
 			/*line main.go:299:14*/ fut.c_fib = initFibFuture[int](10)
-			/*line main_async.go:2882:4*/ fut.aw0 = &fut.c_fib
+			/*line main_async.go:2878:4*/ fut.aw0 = &fut.c_fib
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:299:14
-			/*line main_async.go:2886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2882:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:14*/ fut.r_2, ready = fut.aw0.(*fibFuture[int]).Poll(cx)
-			/*line main_async.go:2888:4*/ if driven {
+			/*line main_async.go:2884:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2891:4*/ if !ready {
+			/*line main_async.go:2887:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib = fibFuture[int]{}
 			/*line main.go:299:23*/ fut.c_fib_2 = initFibFuture[int64](12)
-			/*line main_async.go:2898:4*/ fut.aw0 = &fut.c_fib_2
+			/*line main_async.go:2894:4*/ fut.aw0 = &fut.c_fib_2
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:299:23
-			/*line main_async.go:2902:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2898:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:23*/ fut.r_16, ready = fut.aw0.(*fibFuture[int64]).Poll(cx)
-			/*line main_async.go:2904:4*/ if driven {
+			/*line main_async.go:2900:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[int64]), ready, fresh)
 			}
-			/*line main_async.go:2907:4*/ if !ready {
+			/*line main_async.go:2903:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fib_2 = fibFuture[int64]{}
 			/*line main.go:299:39*/ fut.c_fib_3 = initFibFuture[float64](6.0)
-			/*line main_async.go:2914:4*/ fut.aw0 = &fut.c_fib_3
+			/*line main_async.go:2910:4*/ fut.aw0 = &fut.c_fib_3
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:299:39
-			/*line main_async.go:2918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2914:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:299:39*/ r_17, ready = fut.aw0.(*fibFuture[float64]).Poll(cx)
-			/*line main_async.go:2920:4*/ if driven {
+			/*line main_async.go:2916:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fibFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:2923:4*/ if !ready {
+			/*line main_async.go:2919:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
@@ -2928,48 +2924,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_fib_3 = fibFuture[float64]{}
 			/*line main.go:299:2*/ fmt.Println(fut.r_2, fut.r_16, r_17)
 			/*line main.go:300:14*/ fut.c_even = initEvenFuture[int](10)
-			/*line main_async.go:2931:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2927:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:300:14
-			/*line main_async.go:2935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2931:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:14*/ fut.r_18, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2937:4*/ if driven {
+			/*line main_async.go:2933:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2940:4*/ if !ready {
+			/*line main_async.go:2936:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:24*/ fut.c_odd = initOddFuture[int](7)
-			/*line main_async.go:2947:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:2943:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:300:24
-			/*line main_async.go:2951:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2947:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:24*/ fut.r_19, ready = fut.aw0.(*oddFuture[int]).Poll(cx)
-			/*line main_async.go:2953:4*/ if driven {
+			/*line main_async.go:2949:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2956:4*/ if !ready {
+			/*line main_async.go:2952:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_odd = oddFuture[int]{}
 			/*line main.go:300:32*/ fut.c_even = initEvenFuture[int](3)
-			/*line main_async.go:2963:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:2959:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:300:32
-			/*line main_async.go:2967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2963:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:300:32*/ r_20, ready = fut.aw0.(*evenFuture[int]).Poll(cx)
-			/*line main_async.go:2969:4*/ if driven {
+			/*line main_async.go:2965:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:2972:4*/ if !ready {
+			/*line main_async.go:2968:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -2977,32 +2973,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_even = evenFuture[int]{}
 			/*line main.go:300:2*/ fmt.Println(fut.r_18, fut.r_19, r_20)
 			/*line main.go:301:14*/ fut.c_sum = initSumFuture[[]int, int]([]int{1, 2, 3})
-			/*line main_async.go:2980:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:2976:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:301:14
-			/*line main_async.go:2984:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2980:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:14*/ fut.r_2, ready = fut.aw0.(*sumFuture[[]int, int]).Poll(cx)
-			/*line main_async.go:2986:4*/ if driven {
+			/*line main_async.go:2982:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]int, int]), ready, fresh)
 			}
-			/*line main_async.go:2989:4*/ if !ready {
+			/*line main_async.go:2985:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sum = sumFuture[[]int, int]{}
 			/*line main.go:301:35*/ fut.c_sum_2 = initSumFuture[[]float64, float64]([]float64{0.5, 1.5})
-			/*line main_async.go:2996:4*/ fut.aw0 = &fut.c_sum_2
+			/*line main_async.go:2992:4*/ fut.aw0 = &fut.c_sum_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:301:35
-			/*line main_async.go:3000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2996:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:301:35*/ r_22, ready = fut.aw0.(*sumFuture[[]float64, float64]).Poll(cx)
-			/*line main_async.go:3002:4*/ if driven {
+			/*line main_async.go:2998:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[[]float64, float64]), ready, fresh)
 			}
-			/*line main_async.go:3005:4*/ if !ready {
+			/*line main_async.go:3001:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -3010,16 +3006,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_sum_2 = sumFuture[[]float64, float64]{}
 			/*line main.go:301:2*/ fmt.Println(fut.r_2, r_22)
 			/*line main.go:302:14*/ fut.c_total = initTotalFuture[num]([]num{1, 2, 3})
-			/*line main_async.go:3013:4*/ fut.aw0 = &fut.c_total
+			/*line main_async.go:3009:4*/ fut.aw0 = &fut.c_total
 			fresh = true
 			fallthrough
 		case 24: // resumes at main.go:302:14
-			/*line main_async.go:3017:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3013:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:302:14*/ r_23, ready = fut.aw0.(*totalFuture[num]).Poll(cx)
-			/*line main_async.go:3019:4*/ if driven {
+			/*line main_async.go:3015:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*totalFuture[num]), ready, fresh)
 			}
-			/*line main_async.go:3022:4*/ if !ready {
+			/*line main_async.go:3018:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -3028,16 +3024,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:302:2*/ fmt.Println(r_23)
 			/*line main.go:304:2*/ fut.c = &cache{m: map[string]int{"a": 1, "b": 2}}
 			/*line main.go:305:9*/ fut.c_fetchAll = initFetchAllFuture[*cache](fut.c, "a", "b", "z")
-			/*line main_async.go:3031:4*/ fut.aw0 = &fut.c_fetchAll
+			/*line main_async.go:3027:4*/ fut.aw0 = &fut.c_fetchAll
 			fresh = true
 			fallthrough
 		case 25: // resumes at main.go:305:9
-			/*line main_async.go:3035:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3031:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:305:9*/ r_24, ready = fut.aw0.(*fetchAllFuture[*cache]).Poll(cx)
-			/*line main_async.go:3037:4*/ if driven {
+			/*line main_async.go:3033:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*fetchAllFuture[*cache]), ready, fresh)
 			}
-			/*line main_async.go:3040:4*/ if !ready {
+			/*line main_async.go:3036:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -3046,16 +3042,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:305:2*/ got = r_24
 			/*line main.go:306:2*/ fmt.Println(got["a"], got["b"], got["z"], take(&fut.c).hits)
 			/*line main.go:308:8*/ fut.c_keys = initKeysFuture[map[string]bool, string, bool](map[string]bool{"p": true, "q": false})
-			/*line main_async.go:3049:4*/ fut.aw0 = &fut.c_keys
+			/*line main_async.go:3045:4*/ fut.aw0 = &fut.c_keys
 			fresh = true
 			fallthrough
 		case 26: // resumes at main.go:308:8
-			/*line main_async.go:3053:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3049:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:308:8*/ r_25, ready = fut.aw0.(*keysFuture[map[string]bool, string, bool]).Poll(cx)
-			/*line main_async.go:3055:4*/ if driven {
+			/*line main_async.go:3051:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keysFuture[map[string]bool, string, bool]), ready, fresh)
 			}
-			/*line main_async.go:3058:4*/ if !ready {
+			/*line main_async.go:3054:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -3065,32 +3061,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:309:2*/ sort.Strings(ks)
 			/*line main.go:310:2*/ fmt.Println(ks)
 			/*line main.go:311:14*/ fut.c_cells = initCellsFuture[string]("a", "b")
-			/*line main_async.go:3068:4*/ fut.aw0 = &fut.c_cells
+			/*line main_async.go:3064:4*/ fut.aw0 = &fut.c_cells
 			fresh = true
 			fallthrough
 		case 27: // resumes at main.go:311:14
-			/*line main_async.go:3072:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3068:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:14*/ fut.r_26, ready = fut.aw0.(*cellsFuture[string]).Poll(cx)
-			/*line main_async.go:3074:4*/ if driven {
+			/*line main_async.go:3070:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3077:4*/ if !ready {
+			/*line main_async.go:3073:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_cells = cellsFuture[string]{}
 			/*line main.go:311:31*/ fut.c_cells_2 = initCellsFuture[int](1, 2)
-			/*line main_async.go:3084:4*/ fut.aw0 = &fut.c_cells_2
+			/*line main_async.go:3080:4*/ fut.aw0 = &fut.c_cells_2
 			fresh = true
 			fallthrough
 		case 28: // resumes at main.go:311:31
-			/*line main_async.go:3088:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3084:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:31*/ r_27, ready = fut.aw0.(*cellsFuture[int]).Poll(cx)
-			/*line main_async.go:3090:4*/ if driven {
+			/*line main_async.go:3086:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*cellsFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3093:4*/ if !ready {
+			/*line main_async.go:3089:4*/ if !ready {
 				fut.state = 28
 				return zero, false
 			}
@@ -3098,16 +3094,16 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_cells_2 = cellsFuture[int]{}
 			/*line main.go:311:2*/ fmt.Println(take(&fut.r_26), r_27)
 			/*line main.go:312:10*/ fut.c_shadow = initShadowFuture[int, string](1, "one")
-			/*line main_async.go:3101:4*/ fut.aw0 = &fut.c_shadow
+			/*line main_async.go:3097:4*/ fut.aw0 = &fut.c_shadow
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:312:10
-			/*line main_async.go:3105:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3101:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:10*/ r_28, ready = fut.aw0.(*shadowFuture[int, string]).Poll(cx)
-			/*line main_async.go:3107:4*/ if driven {
+			/*line main_async.go:3103:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*shadowFuture[int, string]), ready, fresh)
 			}
-			/*line main_async.go:3110:4*/ if !ready {
+			/*line main_async.go:3106:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
@@ -3116,64 +3112,64 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:312:2*/ x, y = r_28.V0, r_28.V1
 			/*line main.go:313:2*/ fmt.Println(x, y)
 			/*line main.go:314:14*/ fut.c_count = initCountFuture[struct{}](3)
-			/*line main_async.go:3119:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:3115:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 30: // resumes at main.go:314:14
-			/*line main_async.go:3123:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3119:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:14*/ fut.r_2, ready = fut.aw0.(*countFuture[struct{}]).Poll(cx)
-			/*line main_async.go:3125:4*/ if driven {
+			/*line main_async.go:3121:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture[struct{}]), ready, fresh)
 			}
-			/*line main_async.go:3128:4*/ if !ready {
+			/*line main_async.go:3124:4*/ if !ready {
 				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_count = countFuture[struct{}]{}
 			/*line main.go:314:34*/ fut.c_kind = initKindFuture[int](4)
-			/*line main_async.go:3135:4*/ fut.aw0 = &fut.c_kind
+			/*line main_async.go:3131:4*/ fut.aw0 = &fut.c_kind
 			fresh = true
 			fallthrough
 		case 31: // resumes at main.go:314:34
-			/*line main_async.go:3139:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3135:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:34*/ fut.r_3, ready = fut.aw0.(*kindFuture[int]).Poll(cx)
-			/*line main_async.go:3141:4*/ if driven {
+			/*line main_async.go:3137:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3144:4*/ if !ready {
+			/*line main_async.go:3140:4*/ if !ready {
 				fut.state = 31
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind = kindFuture[int]{}
 			/*line main.go:314:43*/ fut.c_kind_2 = initKindFuture[string]("s")
-			/*line main_async.go:3151:4*/ fut.aw0 = &fut.c_kind_2
+			/*line main_async.go:3147:4*/ fut.aw0 = &fut.c_kind_2
 			fresh = true
 			fallthrough
 		case 32: // resumes at main.go:314:43
-			/*line main_async.go:3155:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3151:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:43*/ fut.r_31, ready = fut.aw0.(*kindFuture[string]).Poll(cx)
-			/*line main_async.go:3157:4*/ if driven {
+			/*line main_async.go:3153:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3160:4*/ if !ready {
+			/*line main_async.go:3156:4*/ if !ready {
 				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_kind_2 = kindFuture[string]{}
 			/*line main.go:314:54*/ fut.c_kind_3 = initKindFuture[float64](1.5)
-			/*line main_async.go:3167:4*/ fut.aw0 = &fut.c_kind_3
+			/*line main_async.go:3163:4*/ fut.aw0 = &fut.c_kind_3
 			fresh = true
 			fallthrough
 		case 33: // resumes at main.go:314:54
-			/*line main_async.go:3171:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3167:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:314:54*/ r_32, ready = fut.aw0.(*kindFuture[float64]).Poll(cx)
-			/*line main_async.go:3173:4*/ if driven {
+			/*line main_async.go:3169:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*kindFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:3176:4*/ if !ready {
+			/*line main_async.go:3172:4*/ if !ready {
 				fut.state = 33
 				return zero, false
 			}
@@ -3181,48 +3177,48 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_kind_3 = kindFuture[float64]{}
 			/*line main.go:314:2*/ fmt.Println(fut.r_2, take(&fut.r_3), take(&fut.r_31), r_32)
 			/*line main.go:315:14*/ fut.c_arr = initArrFuture[[3]int]([3]int{1, 2, 3})
-			/*line main_async.go:3184:4*/ fut.aw0 = &fut.c_arr
+			/*line main_async.go:3180:4*/ fut.aw0 = &fut.c_arr
 			fresh = true
 			fallthrough
 		case 34: // resumes at main.go:315:14
-			/*line main_async.go:3188:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3184:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:14*/ fut.r_33, ready = fut.aw0.(*arrFuture[[3]int]).Poll(cx)
-			/*line main_async.go:3190:4*/ if driven {
+			/*line main_async.go:3186:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*arrFuture[[3]int]), ready, fresh)
 			}
-			/*line main_async.go:3193:4*/ if !ready {
+			/*line main_async.go:3189:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_arr = arrFuture[[3]int]{}
 			/*line main.go:315:36*/ fut.c_runes = initRunesFuture[word](word("héllo"))
-			/*line main_async.go:3200:4*/ fut.aw0 = &fut.c_runes
+			/*line main_async.go:3196:4*/ fut.aw0 = &fut.c_runes
 			fresh = true
 			fallthrough
 		case 35: // resumes at main.go:315:36
-			/*line main_async.go:3204:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3200:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:36*/ fut.r_2, ready = fut.aw0.(*runesFuture[word]).Poll(cx)
-			/*line main_async.go:3206:4*/ if driven {
+			/*line main_async.go:3202:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3209:4*/ if !ready {
+			/*line main_async.go:3205:4*/ if !ready {
 				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_runes = runesFuture[word]{}
 			/*line main.go:315:59*/ fut.c_runes_2 = initRunesFuture[string]("ab")
-			/*line main_async.go:3216:4*/ fut.aw0 = &fut.c_runes_2
+			/*line main_async.go:3212:4*/ fut.aw0 = &fut.c_runes_2
 			fresh = true
 			fallthrough
 		case 36: // resumes at main.go:315:59
-			/*line main_async.go:3220:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3216:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:315:59*/ r_35, ready = fut.aw0.(*runesFuture[string]).Poll(cx)
-			/*line main_async.go:3222:4*/ if driven {
+			/*line main_async.go:3218:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*runesFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3225:4*/ if !ready {
+			/*line main_async.go:3221:4*/ if !ready {
 				fut.state = 36
 				return zero, false
 			}
@@ -3230,32 +3226,32 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_runes_2 = runesFuture[string]{}
 			/*line main.go:315:2*/ fmt.Println(fut.r_33, fut.r_2, r_35)
 			/*line main.go:316:14*/ fut.c_deep = initDeepFuture[string](10000, "deep")
-			/*line main_async.go:3233:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:3229:4*/ fut.aw0 = &fut.c_deep
 			fresh = true
 			fallthrough
 		case 37: // resumes at main.go:316:14
-			/*line main_async.go:3237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3233:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:14*/ fut.r_3, ready = fut.aw0.(*deepFuture[string]).Poll(cx)
-			/*line main_async.go:3239:4*/ if driven {
+			/*line main_async.go:3235:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3242:4*/ if !ready {
+			/*line main_async.go:3238:4*/ if !ready {
 				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture[string]{}
 			/*line main.go:316:35*/ fut.c_deep_2 = initDeepFuture[word](3, "w")
-			/*line main_async.go:3249:4*/ fut.aw0 = &fut.c_deep_2
+			/*line main_async.go:3245:4*/ fut.aw0 = &fut.c_deep_2
 			fresh = true
 			fallthrough
 		case 38: // resumes at main.go:316:35
-			/*line main_async.go:3253:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3249:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:316:35*/ r_37, ready = fut.aw0.(*deepFuture[word]).Poll(cx)
-			/*line main_async.go:3255:4*/ if driven {
+			/*line main_async.go:3251:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3258:4*/ if !ready {
+			/*line main_async.go:3254:4*/ if !ready {
 				fut.state = 38
 				return zero, false
 			}
@@ -3264,47 +3260,47 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:316:2*/ fmt.Println(take(&fut.r_3), r_37)
 			/*line main.go:317:2*/ fut.pt = &Pt[string]{"x", "y"}
 			/*line main.go:318:14*/ fut.c_ident = initIdentFuture[int](3)
-			/*line main_async.go:3267:4*/ fut.aw0 = &fut.c_ident
+			/*line main_async.go:3263:4*/ fut.aw0 = &fut.c_ident
 			fresh = true
 			fallthrough
 		case 39: // resumes at main.go:318:14
-			/*line main_async.go:3271:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3267:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:14*/ fut.r_2, ready = fut.aw0.(*identFuture[int]).Poll(cx)
-			/*line main_async.go:3273:4*/ if driven {
+			/*line main_async.go:3269:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3276:4*/ if !ready {
+			/*line main_async.go:3272:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident = identFuture[int]{}
 			/*line main.go:318:24*/ fut.c_ident_2 = initIdentFuture[word]("i")
-			/*line main_async.go:3283:4*/ fut.aw0 = &fut.c_ident_2
+			/*line main_async.go:3279:4*/ fut.aw0 = &fut.c_ident_2
 			fresh = true
 			fallthrough
 		case 40: // resumes at main.go:318:24
-			/*line main_async.go:3287:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3283:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:24*/ fut.r_39, ready = fut.aw0.(*identFuture[word]).Poll(cx)
-			/*line main_async.go:3289:4*/ if driven {
+			/*line main_async.go:3285:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*identFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3292:4*/ if !ready {
+			/*line main_async.go:3288:4*/ if !ready {
 				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_ident_2 = identFuture[word]{}
 			/*line main.go:318:42*/ fut.aw0 = fut.pt.SwapAsync().(*ptSwapFuture[string])
-			/*line main_async.go:3299:4*/ fresh = true
+			/*line main_async.go:3295:4*/ fresh = true
 			fallthrough
 		case 41: // resumes at main.go:318:42
-			/*line main_async.go:3302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:318:42*/ r_40, ready = fut.aw0.(*ptSwapFuture[string]).Poll(cx)
-			/*line main_async.go:3304:4*/ if driven {
+			/*line main_async.go:3300:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptSwapFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3307:4*/ if !ready {
+			/*line main_async.go:3303:4*/ if !ready {
 				fut.state = 41
 				return zero, false
 			}
@@ -3312,77 +3308,77 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:318:2*/ fmt.Println(fut.r_2, take(&fut.r_39), r_40, *take(&fut.pt))
 			/*line main.go:319:2*/ fut.wk = &Walker[word]{}
 			/*line main.go:320:14*/ fut.aw0 = fut.wk.PongAsync(7, "ball").(*walkerPongFuture[word])
-			/*line main_async.go:3315:4*/ fresh = true
+			/*line main_async.go:3311:4*/ fresh = true
 			fallthrough
 		case 42: // resumes at main.go:320:14
-			/*line main_async.go:3318:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3314:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:14*/ r_41, ready = fut.aw0.(*walkerPongFuture[word]).Poll(cx)
-			/*line main_async.go:3320:4*/ if driven {
+			/*line main_async.go:3316:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*walkerPongFuture[word]), ready, fresh)
 			}
-			/*line main_async.go:3323:4*/ if !ready {
+			/*line main_async.go:3319:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:320:2*/ fmt.Println(r_41, take(&fut.wk).log)
 			/*line main.go:321:2*/ fut.aw0 = fut.s.PushAsync(77).(*stackPushFuture[int])
-			/*line main_async.go:3330:4*/ fresh = true
+			/*line main_async.go:3326:4*/ fresh = true
 			fallthrough
 		case 43: // resumes at main.go:321:2
-			/*line main_async.go:3333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3329:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:321:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3335:4*/ if driven {
+			/*line main_async.go:3331:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3338:4*/ if !ready {
+			/*line main_async.go:3334:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:14*/ fut.c_gather = initGatherFuture[string]([]string{"g1", "g2"})
-			/*line main_async.go:3344:4*/ fut.aw0 = &fut.c_gather
+			/*line main_async.go:3340:4*/ fut.aw0 = &fut.c_gather
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:322:14
-			/*line main_async.go:3348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3344:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:14*/ fut.strs, ready = fut.aw0.(*gatherFuture[string]).Poll(cx)
-			/*line main_async.go:3350:4*/ if driven {
+			/*line main_async.go:3346:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gatherFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3353:4*/ if !ready {
+			/*line main_async.go:3349:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_gather = gatherFuture[string]{}
 			/*line main.go:322:44*/ fut.c_zero = initZeroFuture[int]()
-			/*line main_async.go:3360:4*/ fut.aw0 = &fut.c_zero
+			/*line main_async.go:3356:4*/ fut.aw0 = &fut.c_zero
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:322:44
-			/*line main_async.go:3364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3360:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:44*/ fut.r_2, ready = fut.aw0.(*zeroFuture[int]).Poll(cx)
-			/*line main_async.go:3366:4*/ if driven {
+			/*line main_async.go:3362:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3369:4*/ if !ready {
+			/*line main_async.go:3365:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_zero = zeroFuture[int]{}
 			/*line main.go:322:57*/ fut.c_zero_2 = initZeroFuture[string]()
-			/*line main_async.go:3376:4*/ fut.aw0 = &fut.c_zero_2
+			/*line main_async.go:3372:4*/ fut.aw0 = &fut.c_zero_2
 			fresh = true
 			fallthrough
 		case 46: // resumes at main.go:322:57
-			/*line main_async.go:3380:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:57*/ r_44, ready = fut.aw0.(*zeroFuture[string]).Poll(cx)
-			/*line main_async.go:3382:4*/ if driven {
+			/*line main_async.go:3378:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*zeroFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:3385:4*/ if !ready {
+			/*line main_async.go:3381:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -3390,86 +3386,86 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			fut.c_zero_2 = zeroFuture[string]{}
 			/*line main.go:322:2*/ fut.r_18 = r_44 == ""
 			/*line main.go:322:79*/ fut.aw0 = fut.s.PopLaterAsync().(*stackPopLaterFuture[int])
-			/*line main_async.go:3393:4*/ fresh = true
+			/*line main_async.go:3389:4*/ fresh = true
 			fallthrough
 		case 47: // resumes at main.go:322:79
-			/*line main_async.go:3396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3392:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:322:79*/ r_45, ready = fut.aw0.(*stackPopLaterFuture[int]).Poll(cx)
-			/*line main_async.go:3398:4*/ if driven {
+			/*line main_async.go:3394:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopLaterFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3401:4*/ if !ready {
+			/*line main_async.go:3397:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:3406:4*/ fmt.Println(take(&fut.strs), fut.r_2, fut.r_18, r_45)
+			/*line main_async.go:3402:4*/ fmt.Println(take(&fut.strs), fut.r_2, fut.r_18, r_45)
 			/*line main.go:326:2*/ fid, fut.fidAsync = Id[int], IdAsync[int]
 			/*line main.go:327:2*/ fstr, fut.fstrAsync = Id, IdAsync
 			/*line main.go:328:2*/ pop, fut.popAsync = fut.s.Pop, fut.s.PopAsync
 			/*line main.go:329:2*/ fut.aw0 = fut.s.PushAsync(40).(*stackPushFuture[int])
-			/*line main_async.go:3411:4*/ fresh = true
+			/*line main_async.go:3407:4*/ fresh = true
 			fallthrough
 		case 48: // resumes at main.go:329:2
-			/*line main_async.go:3414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3410:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:329:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3416:4*/ if driven {
+			/*line main_async.go:3412:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3419:4*/ if !ready {
+			/*line main_async.go:3415:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:330:2*/ fut.aw0 = fut.s.PushAsync(41).(*stackPushFuture[int])
-			/*line main_async.go:3425:4*/ fresh = true
+			/*line main_async.go:3421:4*/ fresh = true
 			fallthrough
 		case 49: // resumes at main.go:330:2
-			/*line main_async.go:3428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3424:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:330:2*/ _, ready = fut.aw0.(*stackPushFuture[int]).Poll(cx)
-			/*line main_async.go:3430:4*/ if driven {
+			/*line main_async.go:3426:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPushFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3433:4*/ if !ready {
+			/*line main_async.go:3429:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:14*/ fut.aw0 = fut.fidAsync(5)
-			/*line main_async.go:3439:4*/ fut.fidAsync = nil
+			/*line main_async.go:3435:4*/ fut.fidAsync = nil
 			fallthrough
 		case 50: // resumes at main.go:331:14
 			/*line main.go:331:14*/ fut.r_2, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3443:4*/ if !ready {
+			/*line main_async.go:3439:4*/ if !ready {
 				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:22*/ fut.aw0 = fut.fstrAsync("inferred")
-			/*line main_async.go:3449:4*/ fut.fstrAsync = nil
+			/*line main_async.go:3445:4*/ fut.fstrAsync = nil
 			fallthrough
 		case 51: // resumes at main.go:331:22
 			/*line main.go:331:22*/ fut.r_3, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3453:4*/ if !ready {
+			/*line main_async.go:3449:4*/ if !ready {
 				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:40*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3459:4*/ fallthrough
+			/*line main_async.go:3455:4*/ fallthrough
 		case 52: // resumes at main.go:331:40
 			/*line main.go:331:40*/ fut.r_8, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3462:4*/ if !ready {
+			/*line main_async.go:3458:4*/ if !ready {
 				fut.state = 52
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:331:47*/ fut.aw0 = fut.popAsync()
-			/*line main_async.go:3468:4*/ fut.popAsync = nil
+			/*line main_async.go:3464:4*/ fut.popAsync = nil
 			fallthrough
 		case 53: // resumes at main.go:331:47
 			/*line main.go:331:47*/ r_49, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3472:4*/ if !ready {
+			/*line main_async.go:3468:4*/ if !ready {
 				fut.state = 53
 				return zero, false
 			}
@@ -3477,142 +3473,138 @@ func (fut *mainFuture) Poll(cx *rt_2.Context) (struct{}, bool) {
 			/*line main.go:331:2*/ fmt.Println(fut.r_2, take(&fut.r_3), fut.r_8, r_49)
 			/*line main.go:332:2*/ push, pushAsync = (*Stack[int]).Push, (*Stack[int]).PushAsync
 			/*line main.go:333:2*/ fut.aw0 = pushAsync(fut.s, 42)
-			/*line main_async.go:3480:4*/ fallthrough
+			/*line main_async.go:3476:4*/ fallthrough
 		case 54: // resumes at main.go:333:2
 			/*line main.go:333:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3483:4*/ if !ready {
+			/*line main_async.go:3479:4*/ if !ready {
 				fut.state = 54
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:14*/ fut.aw0 = fut.s.PopAsync().(*stackPopFuture[int])
-			/*line main_async.go:3489:4*/ fresh = true
+			/*line main_async.go:3485:4*/ fresh = true
 			fallthrough
 		case 55: // resumes at main.go:334:14
-			/*line main_async.go:3492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3488:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:334:14*/ r_50, ready = fut.aw0.(*stackPopFuture[int]).Poll(cx)
-			/*line main_async.go:3494:4*/ if driven {
+			/*line main_async.go:3490:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stackPopFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:3497:4*/ if !ready {
+			/*line main_async.go:3493:4*/ if !ready {
 				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:334:2*/ fmt.Println(r_50)
-			/*line main.go:337:7*/ r_51 = rt_2.SpawnInlineIn[int, idFuture[int]](cx, initIdFuture[int](7))
-			/*line main.go:337:2*/ h = r_51
+			/*line main.go:337:2*/ h = rt_2.SpawnInlineIn[int, idFuture[int]](cx, initIdFuture[int](7))
 			/*line main.go:338:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3506:4*/ fallthrough
+			/*line main_async.go:3501:4*/ fallthrough
 		case 56: // resumes at main.go:338:12
-			/*line main.go:338:12*/ r_52, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:3509:4*/ if !ready {
+			/*line main.go:338:12*/ r_51, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:3504:4*/ if !ready {
 				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:338:2*/ r, err = r_52.V0, r_52.V1
+			/*line main.go:338:2*/ r, err = r_51.V0, r_51.V1
 			/*line main.go:339:2*/ fmt.Println(r, err)
-			/*line main.go:340:8*/ r_53 = rt_2.SpawnInlineIn[int64, idFuture[int64]](cx, initIdFuture[int64](8))
-			/*line main.go:340:2*/ h2 = r_53
+			/*line main.go:340:2*/ h2 = rt_2.SpawnInlineIn[int64, idFuture[int64]](cx, initIdFuture[int64](8))
 			/*line main.go:341:13*/ fut.aw0 = h2.JoinAsync()
-			/*line main_async.go:3519:4*/ fallthrough
+			/*line main_async.go:3513:4*/ fallthrough
 		case 57: // resumes at main.go:341:13
-			/*line main.go:341:13*/ r_54, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int64, error]]).Poll(cx)
-			/*line main_async.go:3522:4*/ if !ready {
+			/*line main.go:341:13*/ r_52, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[int64, error]]).Poll(cx)
+			/*line main_async.go:3516:4*/ if !ready {
 				fut.state = 57
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:341:2*/ r2, err = r_54.V0, r_54.V1
+			/*line main.go:341:2*/ r2, err = r_52.V0, r_52.V1
 			/*line main.go:342:2*/ fmt.Println(r2, err)
-			/*line main.go:343:8*/ r_55 = rt_2.SpawnInlineIn[rt_2.Tuple2[string, int], pairFuture[string, int]](cx, initPairFuture[string, int]("x", 1))
-			/*line main.go:343:2*/ hp = r_55
+			/*line main.go:343:2*/ hp = rt_2.SpawnInlineIn[rt_2.Tuple2[string, int], pairFuture[string, int]](cx, initPairFuture[string, int]("x", 1))
 			/*line main.go:344:13*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:3532:4*/ fallthrough
+			/*line main_async.go:3525:4*/ fallthrough
 		case 58: // resumes at main.go:344:13
-			/*line main.go:344:13*/ r_56, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[rt_2.Tuple2[string, int], error]]).Poll(cx)
-			/*line main_async.go:3535:4*/ if !ready {
+			/*line main.go:344:13*/ r_53, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[rt_2.Tuple2[string, int], error]]).Poll(cx)
+			/*line main_async.go:3528:4*/ if !ready {
 				fut.state = 58
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:344:2*/ tp, err = r_56.V0, r_56.V1
+			/*line main.go:344:2*/ tp, err = r_53.V0, r_53.V1
 			/*line main.go:345:2*/ fmt.Println(tp.V0, tp.V1, err)
-			/*line main.go:346:8*/ r_57 = rt_2.SpawnIn[[]int](cx, take(&fut.s).DrainAsync([]int{9}))
-			/*line main.go:346:2*/ hs = r_57
+			/*line main.go:346:2*/ hs = rt_2.SpawnIn[[]int](cx, take(&fut.s).DrainAsync([]int{9}))
 			/*line main.go:347:13*/ fut.aw0 = hs.JoinAsync()
-			/*line main_async.go:3545:4*/ fallthrough
+			/*line main_async.go:3537:4*/ fallthrough
 		case 59: // resumes at main.go:347:13
-			/*line main.go:347:13*/ r_58, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[[]int, error]]).Poll(cx)
-			/*line main_async.go:3548:4*/ if !ready {
+			/*line main.go:347:13*/ r_54, ready = fut.aw0.(rt_2.Future[rt_2.Tuple2[[]int, error]]).Poll(cx)
+			/*line main_async.go:3540:4*/ if !ready {
 				fut.state = 59
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:347:2*/ rs, err = r_58.V0, r_58.V1
+			/*line main.go:347:2*/ rs, err = r_54.V0, r_54.V1
 			/*line main.go:348:2*/ fmt.Println(rs, err)
 			/*line main.go:349:14*/ fut.aw0 = rt_2.AwaitAsync(FibAsync(7))
-			/*line main_async.go:3556:4*/ fallthrough
+			/*line main_async.go:3548:4*/ fallthrough
 		case 60: // resumes at main.go:349:14
-			/*line main.go:349:14*/ r_59, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
-			/*line main_async.go:3559:4*/ if !ready {
+			/*line main.go:349:14*/ r_55, ready = fut.aw0.(rt_2.Future[int]).Poll(cx)
+			/*line main_async.go:3551:4*/ if !ready {
 				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:349:2*/ fmt.Println(r_59)
+			/*line main.go:349:2*/ fmt.Println(r_55)
 			/*line main.go:352:10*/ fut.aw0 = lib.MapAsync([]int{1, 2}, func(i int) string {
 				/*line main.go:352:52*/ return fmt.Sprint("#", i)
 			})
-			/*line main_async.go:3568:4*/ fallthrough
+			/*line main_async.go:3560:4*/ fallthrough
 		case 61: // resumes at main.go:352:10
-			/*line main.go:352:10*/ r_60, ready = fut.aw0.(rt_2.Future[[]string]).Poll(cx)
-			/*line main_async.go:3571:4*/ if !ready {
+			/*line main.go:352:10*/ r_56, ready = fut.aw0.(rt_2.Future[[]string]).Poll(cx)
+			/*line main_async.go:3563:4*/ if !ready {
 				fut.state = 61
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:352:2*/ fut.strs = r_60
+			/*line main.go:352:2*/ fut.strs = r_56
 			/*line main.go:353:10*/ fut.aw0 = lib.MapAsync[string, int](fut.strs, func(s_2 string) int {
 				/*line main.go:353:58*/ return len(s_2)
 			})
-			/*line main_async.go:3580:4*/ fallthrough
+			/*line main_async.go:3572:4*/ fallthrough
 		case 62: // resumes at main.go:353:10
-			/*line main.go:353:10*/ r_61, ready = fut.aw0.(rt_2.Future[[]int]).Poll(cx)
-			/*line main_async.go:3583:4*/ if !ready {
+			/*line main.go:353:10*/ r_57, ready = fut.aw0.(rt_2.Future[[]int]).Poll(cx)
+			/*line main_async.go:3575:4*/ if !ready {
 				fut.state = 62
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:353:2*/ lens = r_61
+			/*line main.go:353:2*/ lens = r_57
 			/*line main.go:354:2*/ fmt.Println(take(&fut.strs), lens)
 			/*line main.go:355:2*/ fut.b = &lib.Box[string]{V: "old"}
 			/*line main.go:356:14*/ fut.aw0 = fut.b.SwapAsync("new")
-			/*line main_async.go:3592:4*/ fallthrough
+			/*line main_async.go:3584:4*/ fallthrough
 		case 63: // resumes at main.go:356:14
-			/*line main.go:356:14*/ r_62, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
-			/*line main_async.go:3595:4*/ if !ready {
+			/*line main.go:356:14*/ r_58, ready = fut.aw0.(rt_2.Future[string]).Poll(cx)
+			/*line main_async.go:3587:4*/ if !ready {
 				fut.state = 63
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:356:2*/ fmt.Println(r_62, take(&fut.b).V)
+			/*line main.go:356:2*/ fmt.Println(r_58, take(&fut.b).V)
 			/*line main.go:357:2*/ fut.aw0 = TouchAsync(lib.Hidden)
-			/*line main_async.go:3602:4*/ fallthrough
+			/*line main_async.go:3594:4*/ fallthrough
 		case 64: // resumes at main.go:357:2
 			/*line main.go:357:2*/ _, ready = fut.aw0.(rt_2.Future[struct{}]).Poll(cx)
-			/*line main_async.go:3605:4*/ if !ready {
+			/*line main_async.go:3597:4*/ if !ready {
 				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3611:5*/ fut.state = -1
+				/*line main_async.go:3603:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3615:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3607:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3798,10 +3790,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 		case 0: // Ident starts
 			/*line main.go:364:2*/ fut.w = take(&fut.v)
 			/*line main.go:365:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3801:4*/ fallthrough
+			/*line main_async.go:3793:4*/ fallthrough
 		case 1: // resumes at main.go:365:2
 			/*line main.go:365:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3804:4*/ if !ready {
+			/*line main_async.go:3796:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3811,10 +3803,10 @@ func (fut *identFuture[T4]) Poll(cx *rt_2.Context) (T4, bool) {
 				/*line main.go:366:2*/ return fut.w, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3814:4*/ fut.state = -1
+			/*line main_async.go:3806:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3817:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3809:4*/ panic("corio: IdentAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3876,10 +3868,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 		case 0: // Pt.Swap starts
 			/*line main.go:375:2*/ fut.t = fut.p.x
 			/*line main.go:376:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3879:4*/ fallthrough
+			/*line main_async.go:3871:4*/ fallthrough
 		case 1: // resumes at main.go:376:2
 			/*line main.go:376:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3882:4*/ if !ready {
+			/*line main_async.go:3874:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3890,10 +3882,10 @@ func (fut *ptSwapFuture[T5]) Poll(cx *rt_2.Context) (T5, bool) {
 				/*line main.go:378:2*/ return fut.t, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3893:4*/ fut.state = -1
+			/*line main_async.go:3885:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3896:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3888:4*/ panic("corio: Pt.SwapAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3962,40 +3954,40 @@ func (fut *walkerPingFuture[T]) Poll(cx *rt_2.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:390:2*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:3965:4*/ fallthrough
+			/*line main_async.go:3957:4*/ fallthrough
 		case 1: // resumes at main.go:390:2
 			/*line main.go:390:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3968:4*/ if !ready {
+			/*line main_async.go:3960:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:391:2*/ fut.w.log = append(fut.w.log, fut.v)
 			/*line main.go:392:2*/ fut.aw0 = fut.w.PongAsync(fut.n-1, fut.v).(*walkerPongFuture[T])
-			/*line main_async.go:3975:4*/ fresh = true
+			/*line main_async.go:3967:4*/ fresh = true
 			fut.w = nil
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:392:2
-			/*line main_async.go:3980:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3972:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:392:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3982:4*/ if driven {
+			/*line main_async.go:3974:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3985:4*/ if !ready {
+			/*line main_async.go:3977:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line main_async.go:3991:5*/ fut.state = -1
+				/*line main_async.go:3983:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3995:4*/ fut.state = -1
+			/*line main_async.go:3987:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3998:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3990:4*/ panic("corio: Walker.PingAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4063,37 +4055,37 @@ func (fut *walkerPongFuture[T]) Poll(cx *rt_2.Context) (int, bool) {
 		switch state {
 		case 0: // Walker.Pong starts
 			/*line main.go:397:5*/ if !(fut.n > 0) {
-				/*line main_async.go:4066:5*/ state = 3
+				/*line main_async.go:4058:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:398:3*/ fut.aw0 = fut.w.PingAsync(fut.n-1, fut.v).(*walkerPingFuture[T])
-			/*line main_async.go:4072:4*/ fresh = true
+			/*line main_async.go:4064:4*/ fresh = true
 			fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:398:3
-			/*line main_async.go:4076:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4068:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:398:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4078:4*/ if driven {
+			/*line main_async.go:4070:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4081:4*/ if !ready {
+			/*line main_async.go:4073:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:4086:4*/ fallthrough
+			/*line main_async.go:4078:4*/ fallthrough
 		case 3:
 			{
 				/*line main.go:400:2*/ fut.state = -1
 				/*line main.go:400:2*/ return len(fut.w.log), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4093:4*/ fut.state = -1
+			/*line main_async.go:4085:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4096:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4088:4*/ panic("corio: Walker.PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4140,7 +4132,7 @@ type gatherFuture[T any] struct {
 	xs    []T
 	hs    []*rt_2.JoinHandle[T]
 	out   []T
-	i_2   int
+	i     int
 	aw0   rt_2.Future[rt_2.Tuple2[T, error]]
 }
 
@@ -4159,73 +4151,54 @@ func initGatherFuture[T any](xs []T) gatherFuture[T] {
 func (fut *gatherFuture[T]) Poll(cx *rt_2.Context) ([]T, bool) {
 	var zero []T
 	var ready bool
-	var x *T
 	var h *rt_2.JoinHandle[T]
 	var v T
-	var i int
-	var r *rt_2.JoinHandle[T]
-	var r_2 rt_2.Tuple2[T, error]
+	var r rt_2.Tuple2[T, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Gather starts
 			/*line main.go:407:2*/ fut.hs = nil
-			/*line main.go:408:2*/ i = 0
-			/*line main_async.go:4174:4*/ fallthrough
+			/*line main.go:408:2*/ for _, x := range fut.xs {
+				/*line main.go:409:3*/ fut.hs = append(fut.hs, rt_2.SpawnIn[T](cx, newGatherFunc1Future[T](&x)))
+			}
+			/*line main.go:414:2*/ fut.out = make([]T, 0, len(take(&fut.xs)))
+			/*line main.go:415:2*/ fut.i = 0
+			/*line main_async.go:4167:4*/ fallthrough
 		case 1:
-			/*line main.go:408:20*/ if !(i < len(fut.xs)) {
-				/*line main_async.go:4177:5*/ state = 4
+			/*line main.go:415:20*/ if !(fut.i < len(fut.hs)) {
+				/*line main_async.go:4170:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:4182:4*/ x = new(T)
-			/*line main_async.go:4183:4*/ (*x) = fut.xs[i]
-			/*line main.go:409:19*/ r = rt_2.SpawnIn[T](cx, newGatherFunc1Future[T](x))
-			/*line main.go:409:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:4186:4*/ fallthrough
-		case 3:
-			/*line main_async.go:4188:4*/ i++
-			/*line main_async.go:4189:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:414:2*/ fut.out = make([]T, 0, len(take(&fut.xs)))
-			/*line main.go:415:2*/ fut.i_2 = 0
-			/*line main_async.go:4194:4*/ fallthrough
-		case 5:
-			/*line main.go:415:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:4197:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line main_async.go:4202:4*/ h = fut.hs[fut.i_2]
+			/*line main_async.go:4175:4*/ h = fut.hs[fut.i]
 			/*line main.go:416:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:4204:4*/ fallthrough
-		case 7: // resumes at main.go:416:11
-			/*line main.go:416:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4207:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:4177:4*/ fallthrough
+		case 3: // resumes at main.go:416:11
+			/*line main.go:416:11*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:4180:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:416:3*/ v, _ = r_2.V0, r_2.V1
+			/*line main.go:416:3*/ v, _ = r.V0, r.V1
 			/*line main.go:417:3*/ fut.out = append(take(&fut.out), v)
-			/*line main_async.go:4214:4*/ fallthrough
-		case 8:
-			/*line main_async.go:4216:4*/ fut.i_2++
-			/*line main_async.go:4217:4*/ state = 5
+			/*line main_async.go:4187:4*/ fallthrough
+		case 4:
+			/*line main_async.go:4189:4*/ fut.i++
+			/*line main_async.go:4190:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			{
 				/*line main.go:419:2*/ fut.state = -1
 				/*line main.go:419:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4225:4*/ fut.state = -1
+			/*line main_async.go:4198:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4228:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4201:4*/ panic("corio: GatherAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4254,7 +4227,7 @@ func (fut *gatherFuture[T]) Cancel() {
 func (fut *gatherFuture[T]) Trace() rt_2.Trace {
 	t := rt_2.Trace{Func: "main.Gather[...]", File: "github.com/corio-go/corio/testdata/generics/main.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 416, fut.aw0
 	}
 	return t
@@ -4291,26 +4264,26 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Gather.func1 starts
 			/*line main.go:410:4*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4294:4*/ fallthrough
+			/*line main_async.go:4267:4*/ fallthrough
 		case 1: // resumes at main.go:410:4
 			/*line main.go:410:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4297:4*/ if !ready {
+			/*line main_async.go:4270:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt_2.YieldNowFuture{}
 			/*line main.go:411:11*/ fut.c_id = initIdFuture[T]((*fut.x))
-			/*line main_async.go:4303:4*/ fut.aw0 = &fut.c_id
+			/*line main_async.go:4276:4*/ fut.aw0 = &fut.c_id
 			fresh = true
 			fut.x = nil
 			fallthrough
 		case 2: // resumes at main.go:411:11
-			/*line main_async.go:4308:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:411:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4310:4*/ if driven {
+			/*line main_async.go:4283:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4313:4*/ if !ready {
+			/*line main_async.go:4286:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -4321,7 +4294,7 @@ func (fut *gatherFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:411:4*/ return r, true
 			}
 		default:
-			/*line main_async.go:4324:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4297:4*/ panic("corio: Gather.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4377,10 +4350,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Zero starts
 			/*line main.go:427:9*/ fut.aw0 = rt_2.AwaitAsync(newZeroFunc1Future[T]())
-			/*line main_async.go:4380:4*/ fallthrough
+			/*line main_async.go:4353:4*/ fallthrough
 		case 1: // resumes at main.go:427:9
 			/*line main.go:427:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4383:4*/ if !ready {
+			/*line main_async.go:4356:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4390,10 +4363,10 @@ func (fut *zeroFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:427:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4393:4*/ fut.state = -1
+			/*line main_async.go:4366:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4396:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4369:4*/ panic("corio: ZeroAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4456,10 +4429,10 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		case 0: // Zero.func1 starts
 			/*line main.go:428:3*/ fut.z = *new(T)
 			/*line main.go:429:3*/ fut.av0 = rt_2.MakeYieldNow()
-			/*line main_async.go:4459:4*/ fallthrough
+			/*line main_async.go:4432:4*/ fallthrough
 		case 1: // resumes at main.go:429:3
 			/*line main.go:429:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4462:4*/ if !ready {
+			/*line main_async.go:4435:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4469,7 +4442,7 @@ func (fut *zeroFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:430:3*/ return fut.z, true
 			}
 		default:
-			/*line main_async.go:4472:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4445:4*/ panic("corio: Zero.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4515,11 +4488,11 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater starts
 			/*line main.go:438:9*/ fut.aw0 = rt_2.AwaitAsync(newStackPopLaterFunc1Future[T](fut.s))
-			/*line main_async.go:4518:4*/ fut.s = nil
+			/*line main_async.go:4491:4*/ fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:438:9
 			/*line main.go:438:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4522:4*/ if !ready {
+			/*line main_async.go:4495:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4529,10 +4502,10 @@ func (fut *stackPopLaterFuture[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:438:2*/ return r, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:4532:4*/ fut.state = -1
+			/*line main_async.go:4505:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:4535:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4508:4*/ panic("corio: Stack.PopLaterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4596,16 +4569,16 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 		switch state {
 		case 0: // Stack.PopLater.func1 starts
 			/*line main.go:439:10*/ fut.aw0 = (*fut.s).PopAsync().(*stackPopFuture[T])
-			/*line main_async.go:4599:4*/ fresh = true
+			/*line main_async.go:4572:4*/ fresh = true
 			fut.s = nil
 			fallthrough
 		case 1: // resumes at main.go:439:10
-			/*line main_async.go:4603:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4576:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:439:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4605:4*/ if driven {
+			/*line main_async.go:4578:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:4608:4*/ if !ready {
+			/*line main_async.go:4581:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -4615,7 +4588,7 @@ func (fut *stackPopLaterFunc1Future[T]) Poll(cx *rt_2.Context) (T, bool) {
 				/*line main.go:439:3*/ return r, true
 			}
 		default:
-			/*line main_async.go:4618:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:4591:4*/ panic("corio: Stack.PopLater.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -212,23 +212,22 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_3 rt.Tuple2[int, bool]
 	var r_4 int
 	var r_6 int
-	var r_7 *rt.JoinHandle[int]
-	var r_8 rt.Tuple2[int, error]
+	var r_7 rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:21*/ fut.c_sum = initSumFuture(&Counter{max: 4})
-			/*line main_async.go:222:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:221:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:21
-			/*line main_async.go:226:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:21*/ r_2, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:228:4*/ if driven {
+			/*line main_async.go:227:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:231:4*/ if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -236,33 +235,33 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:66:2*/ fmt.Println("sum", r_2)
 			/*line main.go:67:2*/ fut.n = new(Named)
-			/*line main_async.go:239:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
+			/*line main_async.go:238:4*/ (*fut.n) = Named{&Counter{max: 3}, "embedded"}
 			/*line main.go:68:11*/ fut.aw0 = (*fut.n).NextAsync().(*counterNextFuture)
-			/*line main_async.go:241:4*/ fresh = true
+			/*line main_async.go:240:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at main.go:68:11
-			/*line main_async.go:244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:11*/ r_3, ready = fut.aw0.(*counterNextFuture).Poll(cx)
-			/*line main_async.go:246:4*/ if driven {
+			/*line main_async.go:245:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterNextFuture), ready, fresh)
 			}
-			/*line main_async.go:249:4*/ if !ready {
+			/*line main_async.go:248:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:68:2*/ fut.v, fut.ok = r_3.V0, r_3.V1
 			/*line main.go:69:29*/ fut.c_sum = initSumFuture((*fut.n))
-			/*line main_async.go:256:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:255:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:69:29
-			/*line main_async.go:260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:259:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:29*/ r_4, ready = fut.aw0.(*sumFuture).Poll(cx)
-			/*line main_async.go:262:4*/ if driven {
+			/*line main_async.go:261:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture), ready, fresh)
 			}
-			/*line main_async.go:265:4*/ if !ready {
+			/*line main_async.go:264:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -270,44 +269,43 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture{}
 			/*line main.go:69:2*/ fmt.Println((*fut.n).name, fut.v, fut.ok, r_4)
 			/*line main.go:70:23*/ fut.aw0 = rt.AwaitAsync[int](&later{k: 3, v: 42})
-			/*line main_async.go:273:4*/ fut.n = nil
+			/*line main_async.go:272:4*/ fut.n = nil
 			fallthrough
 		case 4: // resumes at main.go:70:23
 			/*line main.go:70:23*/ fut.v, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:277:4*/ if !ready {
+			/*line main_async.go:276:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:59*/ fut.aw0 = rt.AwaitAsync(rt.Future[int](&later{k: 1, v: 7}))
-			/*line main_async.go:283:4*/ fallthrough
+			/*line main_async.go:282:4*/ fallthrough
 		case 5: // resumes at main.go:70:59
 			/*line main.go:70:59*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:286:4*/ if !ready {
+			/*line main_async.go:285:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:70:2*/ fmt.Println("await", fut.v, r_6)
-			/*line main.go:71:7*/ r_7 = rt.SpawnInlineIn[int, sumFuture](cx, initSumFuture(&Counter{max: 5}))
-			/*line main.go:71:2*/ fut.h = r_7
+			/*line main.go:71:2*/ fut.h = rt.SpawnInlineIn[int, sumFuture](cx, initSumFuture(&Counter{max: 5}))
 			/*line main.go:72:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:295:4*/ fallthrough
+			/*line main_async.go:293:4*/ fallthrough
 		case 6: // resumes at main.go:72:12
-			/*line main.go:72:12*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:298:4*/ if !ready {
+			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:72:2*/ r, err = r_8.V0, r_8.V1
+			/*line main.go:72:2*/ r, err = r_7.V0, r_7.V1
 			/*line main.go:73:2*/ fmt.Println("joined", r, err, take(&fut.h).IsFinished())
 			{
-				/*line main_async.go:306:5*/ fut.state = -1
+				/*line main_async.go:304:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:310:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:308:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -3683,35 +3683,33 @@ func (fut *closureFuture) Poll(cx *rt.Context) (int, bool) {
 	var total *int
 	var h *rt.JoinHandle[int]
 	var v int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Closure starts
 			/*line main.go:494:2*/ total = new(int)
-			/*line main_async.go:3693:4*/ (*total) = 0
-			/*line main.go:495:7*/ r = rt.SpawnIn[int](cx, newClosureFunc1Future(total))
-			/*line main.go:495:2*/ h = r
+			/*line main_async.go:3692:4*/ (*total) = 0
+			/*line main.go:495:2*/ h = rt.SpawnIn[int](cx, newClosureFunc1Future(total))
 			/*line main.go:505:10*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3697:4*/ fallthrough
+			/*line main_async.go:3695:4*/ fallthrough
 		case 1: // resumes at main.go:505:10
-			/*line main.go:505:10*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3700:4*/ if !ready {
+			/*line main.go:505:10*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:3698:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:505:2*/ v, _ = r_2.V0, r_2.V1
+			/*line main.go:505:2*/ v, _ = r.V0, r.V1
 			{
 				/*line main.go:506:2*/ fut.state = -1
 				/*line main.go:506:2*/ return v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3711:4*/ fut.state = -1
+			/*line main_async.go:3709:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3714:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3712:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3791,52 +3789,52 @@ func (fut *closureFunc1Future) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Closure.func1 starts
 			/*line main.go:496:3*/ fut.it = rt.PullRange1(logSeq("closure", 1, 2, 3))
-			/*line main_async.go:3794:4*/ fallthrough
+			/*line main_async.go:3792:4*/ fallthrough
 		case 1:
 			/*line main.go:496:3*/ k, _, ok = fut.it.Next()
 			/*line main.go:496:18*/ if !(ok) {
-				/*line main_async.go:3798:5*/ state = 6
+				/*line main_async.go:3796:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3803:4*/ fut.x = k
+			/*line main_async.go:3801:4*/ fut.x = k
 			/*line main.go:497:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:3805:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3803:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:497:4
 			/*line main.go:497:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3809:4*/ if !ready {
+			/*line main_async.go:3807:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:498:7*/ if !(fut.x == 3) {
-				/*line main_async.go:3816:5*/ state = 5
+				/*line main_async.go:3814:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:499:5*/ ret = (*fut.total)
-			/*line main_async.go:3822:4*/ fut.it.Stop()
-			/*line main_async.go:3823:4*/ fut.it = nil
+			/*line main_async.go:3820:4*/ fut.it.Stop()
+			/*line main_async.go:3821:4*/ fut.it = nil
 			{
 				/*line main.go:499:5*/ fut.state = -1
 				/*line main.go:499:5*/ return ret, true
 			}
 		case 5:
 			/*line main.go:501:4*/ (*fut.total) += fut.x
-			/*line main_async.go:3830:4*/ state = 1
+			/*line main_async.go:3828:4*/ state = 1
 			continue
 		case 6:
-			/*line main_async.go:3833:4*/ fut.it = nil
+			/*line main_async.go:3831:4*/ fut.it = nil
 			{
 				/*line main.go:503:3*/ fut.state = -1
 				/*line main.go:503:3*/ return -1, true
 			}
 		default:
-			/*line main_async.go:3839:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:3837:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3915,22 +3913,22 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			/*line main.go:513:2*/ fut.keys = *new(T)
 			/*line main.go:514:2*/ fut.n = 0
 			/*line main.go:515:2*/ fut.it = rt.PullRange2(take(&fut.seq))
-			/*line main_async.go:3918:4*/ fallthrough
+			/*line main_async.go:3916:4*/ fallthrough
 		case 1:
 			/*line main.go:515:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:515:20*/ if !(ok) {
-				/*line main_async.go:3922:5*/ state = 4
+				/*line main_async.go:3920:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3927:4*/ fut.k, fut.v = k_2, v_2
+			/*line main_async.go:3925:4*/ fut.k, fut.v = k_2, v_2
 			/*line main.go:516:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3929:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3927:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:516:3
 			/*line main.go:516:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3933:4*/ if !ready {
+			/*line main_async.go:3931:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3938,19 +3936,19 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			fut.c_y = yFuture{}
 			/*line main.go:517:3*/ fut.keys += take(&fut.k)
 			/*line main.go:518:3*/ fut.n += fut.v
-			/*line main_async.go:3941:4*/ state = 1
+			/*line main_async.go:3939:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3944:4*/ fut.it = nil
+			/*line main_async.go:3942:4*/ fut.it = nil
 			{
 				/*line main.go:520:2*/ fut.state = -1
 				/*line main.go:520:2*/ return rt.Tuple2[T, int]{V0: fut.keys, V1: fut.n}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3950:4*/ fut.state = -1
+			/*line main_async.go:3948:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3953:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3951:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4048,86 +4046,86 @@ func (fut *waitNestedFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // WaitNested starts
 			/*line main.go:528:2*/ fut.it = rt.PullRange1(logSeq("cancel outer", 1, 2))
-			/*line main_async.go:4051:4*/ fallthrough
+			/*line main_async.go:4049:4*/ fallthrough
 		case 1:
 			/*line main.go:528:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:528:17*/ if !(ok) {
-				/*line main_async.go:4055:5*/ state = 10
+				/*line main_async.go:4053:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:4060:4*/ fut.a = k
+			/*line main_async.go:4058:4*/ fut.a = k
 			/*line main.go:529:3*/ fut.it_2 = rt.PullRange1(logSeq("cancel inner", 10, 20))
-			/*line main_async.go:4062:4*/ fallthrough
+			/*line main_async.go:4060:4*/ fallthrough
 		case 3:
 			/*line main.go:529:3*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:529:18*/ if !(ok_2) {
-				/*line main_async.go:4066:5*/ state = 9
+				/*line main_async.go:4064:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:4071:4*/ fut.b = k_2
+			/*line main_async.go:4069:4*/ fut.b = k_2
 			/*line main.go:530:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:4073:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:4071:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:530:4
 			/*line main.go:530:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4077:4*/ if !ready {
+			/*line main_async.go:4075:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:531:7*/ if !(fut.a == 1 && fut.b == 20) {
-				/*line main_async.go:4084:5*/ state = 3
+				/*line main_async.go:4082:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:532:5*/ fut.av0 = fut.ready_2.MakeSend("nested")
-			/*line main_async.go:4090:4*/ fut.ready_2 = nil
+			/*line main_async.go:4088:4*/ fut.ready_2 = nil
 			fallthrough
 		case 7: // resumes at main.go:532:5
 			/*line main.go:532:5*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4094:4*/ if !ready {
+			/*line main_async.go:4092:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:533:13*/ fut.av1 = fut.never.MakeRecv()
-			/*line main_async.go:4100:4*/ fut.never = nil
+			/*line main_async.go:4098:4*/ fut.never = nil
 			fallthrough
 		case 8: // resumes at main.go:533:13
 			/*line main.go:533:13*/ r, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:4104:4*/ if !ready {
+			/*line main_async.go:4102:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line main.go:533:5*/ v, _ = r.V0, r.V1
 			/*line main.go:534:5*/ ret = v
-			/*line main_async.go:4111:4*/ fut.it_2.Stop()
-			/*line main_async.go:4112:4*/ fut.it_2 = nil
-			/*line main_async.go:4113:4*/ fut.it.Stop()
-			/*line main_async.go:4114:4*/ fut.it = nil
+			/*line main_async.go:4109:4*/ fut.it_2.Stop()
+			/*line main_async.go:4110:4*/ fut.it_2 = nil
+			/*line main_async.go:4111:4*/ fut.it.Stop()
+			/*line main_async.go:4112:4*/ fut.it = nil
 			{
 				/*line main.go:534:5*/ fut.state = -1
 				/*line main.go:534:5*/ return ret, true
 			}
 		case 9:
-			/*line main_async.go:4120:4*/ fut.it_2 = nil
-			/*line main_async.go:4121:4*/ state = 1
+			/*line main_async.go:4118:4*/ fut.it_2 = nil
+			/*line main_async.go:4119:4*/ state = 1
 			continue
 		case 10:
-			/*line main_async.go:4124:4*/ fut.it = nil
+			/*line main_async.go:4122:4*/ fut.it = nil
 			{
 				/*line main.go:538:2*/ fut.state = -1
 				/*line main.go:538:2*/ return 0, true
 			}
 		default:
-			/*line main_async.go:4130:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4128:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4230,59 +4228,57 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_7 int
 	var r_8 rt.Tuple2[string, int]
 	var r_9 rt.Tuple2[float64, int]
-	var r_10 *rt.JoinHandle[int]
-	var r_11 rt.Tuple2[string, bool]
-	var r_12 rt.Tuple2[int, error]
-	var r_13 *rt.JoinHandle[int]
-	var r_14 rt.Tuple2[string, bool]
-	var r_15 rt.Tuple2[int, error]
+	var r_10 rt.Tuple2[string, bool]
+	var r_11 rt.Tuple2[int, error]
+	var r_12 rt.Tuple2[string, bool]
+	var r_13 rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:543:2*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:4244:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:4240:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:543:2
-			/*line main_async.go:4248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:543:2*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:4250:4*/ if driven {
+			/*line main_async.go:4246:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:4253:4*/ if !ready {
+			/*line main_async.go:4249:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
 			/*line main.go:544:2*/ fut.c_break = initBreakFuture()
-			/*line main_async.go:4260:4*/ fut.aw0 = &fut.c_break
+			/*line main_async.go:4256:4*/ fut.aw0 = &fut.c_break
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:544:2
-			/*line main_async.go:4264:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:2*/ _, ready = fut.aw0.(*breakFuture).Poll(cx)
-			/*line main_async.go:4266:4*/ if driven {
+			/*line main_async.go:4262:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*breakFuture), ready, fresh)
 			}
-			/*line main_async.go:4269:4*/ if !ready {
+			/*line main_async.go:4265:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_break = breakFuture{}
 			/*line main.go:545:30*/ fut.c_continue = initContinueFuture()
-			/*line main_async.go:4276:4*/ fut.aw0 = &fut.c_continue
+			/*line main_async.go:4272:4*/ fut.aw0 = &fut.c_continue
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:545:30
-			/*line main_async.go:4280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4276:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:545:30*/ r, ready = fut.aw0.(*continueFuture).Poll(cx)
-			/*line main_async.go:4282:4*/ if driven {
+			/*line main_async.go:4278:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*continueFuture), ready, fresh)
 			}
-			/*line main_async.go:4285:4*/ if !ready {
+			/*line main_async.go:4281:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4290,16 +4286,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_continue = continueFuture{}
 			/*line main.go:545:2*/ fmt.Println("continue sum", r)
 			/*line main.go:546:10*/ fut.c_retUnnamed = initRetUnnamedFuture()
-			/*line main_async.go:4293:4*/ fut.aw0 = &fut.c_retUnnamed
+			/*line main_async.go:4289:4*/ fut.aw0 = &fut.c_retUnnamed
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:546:10
-			/*line main_async.go:4297:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4293:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:10*/ r_2, ready = fut.aw0.(*retUnnamedFuture).Poll(cx)
-			/*line main_async.go:4299:4*/ if driven {
+			/*line main_async.go:4295:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retUnnamedFuture), ready, fresh)
 			}
-			/*line main_async.go:4302:4*/ if !ready {
+			/*line main_async.go:4298:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -4308,16 +4304,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:546:2*/ n, s = r_2.V0, r_2.V1
 			/*line main.go:547:2*/ fmt.Println("ret", n, s)
 			/*line main.go:548:23*/ fut.c_retNamed = initRetNamedFuture()
-			/*line main_async.go:4311:4*/ fut.aw0 = &fut.c_retNamed
+			/*line main_async.go:4307:4*/ fut.aw0 = &fut.c_retNamed
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:548:23
-			/*line main_async.go:4315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_3, ready = fut.aw0.(*retNamedFuture).Poll(cx)
-			/*line main_async.go:4317:4*/ if driven {
+			/*line main_async.go:4313:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retNamedFuture), ready, fresh)
 			}
-			/*line main_async.go:4320:4*/ if !ready {
+			/*line main_async.go:4316:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -4325,16 +4321,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retNamed = retNamedFuture{}
 			/*line main.go:548:2*/ fmt.Println("named", r_3)
 			/*line main.go:549:14*/ fut.c_retBare = initRetBareFuture()
-			/*line main_async.go:4328:4*/ fut.aw0 = &fut.c_retBare
+			/*line main_async.go:4324:4*/ fut.aw0 = &fut.c_retBare
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:549:14
-			/*line main_async.go:4332:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:549:14*/ r_4, ready = fut.aw0.(*retBareFuture).Poll(cx)
-			/*line main_async.go:4334:4*/ if driven {
+			/*line main_async.go:4330:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retBareFuture), ready, fresh)
 			}
-			/*line main_async.go:4337:4*/ if !ready {
+			/*line main_async.go:4333:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -4342,179 +4338,179 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retBare = retBareFuture{}
 			/*line main.go:549:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line main.go:550:2*/ fut.c_labeled = initLabeledFuture()
-			/*line main_async.go:4345:4*/ fut.aw0 = &fut.c_labeled
+			/*line main_async.go:4341:4*/ fut.aw0 = &fut.c_labeled
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:550:2
-			/*line main_async.go:4349:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4345:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:550:2*/ _, ready = fut.aw0.(*labeledFuture).Poll(cx)
-			/*line main_async.go:4351:4*/ if driven {
+			/*line main_async.go:4347:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labeledFuture), ready, fresh)
 			}
-			/*line main_async.go:4354:4*/ if !ready {
+			/*line main_async.go:4350:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_labeled = labeledFuture{}
 			/*line main.go:551:2*/ fut.seq = []string{"return", "break", "continue", "inner", "switch"}
-			/*line main_async.go:4361:4*/ fut.i = 0
-			/*line main_async.go:4362:4*/ fallthrough
+			/*line main_async.go:4357:4*/ fut.i = 0
+			/*line main_async.go:4358:4*/ fallthrough
 		case 8:
 			/*line main.go:551:23*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:4365:5*/ state = 12
+				/*line main_async.go:4361:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:4370:4*/ fut.mode = fut.seq[fut.i]
+			/*line main_async.go:4366:4*/ fut.mode = fut.seq[fut.i]
 			/*line main.go:552:36*/ fut.c_nested = initNestedFuture(fut.mode)
-			/*line main_async.go:4372:4*/ fut.aw0 = &fut.c_nested
+			/*line main_async.go:4368:4*/ fut.aw0 = &fut.c_nested
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:552:36
-			/*line main_async.go:4376:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:552:36*/ r_5, ready = fut.aw0.(*nestedFuture).Poll(cx)
-			/*line main_async.go:4378:4*/ if driven {
+			/*line main_async.go:4374:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*nestedFuture), ready, fresh)
 			}
-			/*line main_async.go:4381:4*/ if !ready {
+			/*line main_async.go:4377:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_nested = nestedFuture{}
 			/*line main.go:552:3*/ fmt.Println("nested", take(&fut.mode), "=", r_5)
-			/*line main_async.go:4388:4*/ fallthrough
+			/*line main_async.go:4384:4*/ fallthrough
 		case 11:
-			/*line main_async.go:4390:4*/ fut.i++
-			/*line main_async.go:4391:4*/ state = 8
+			/*line main_async.go:4386:4*/ fut.i++
+			/*line main_async.go:4387:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:554:2*/ fut.c_goto = initGotoFuture()
-			/*line main_async.go:4395:4*/ fut.aw0 = &fut.c_goto
+			/*line main_async.go:4391:4*/ fut.aw0 = &fut.c_goto
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 13: // resumes at main.go:554:2
-			/*line main_async.go:4400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:554:2*/ _, ready = fut.aw0.(*gotoFuture).Poll(cx)
-			/*line main_async.go:4402:4*/ if driven {
+			/*line main_async.go:4398:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotoFuture), ready, fresh)
 			}
-			/*line main_async.go:4405:4*/ if !ready {
+			/*line main_async.go:4401:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_goto = gotoFuture{}
 			/*line main.go:555:2*/ fut.c_loopVars = initLoopVarsFuture()
-			/*line main_async.go:4412:4*/ fut.aw0 = &fut.c_loopVars
+			/*line main_async.go:4408:4*/ fut.aw0 = &fut.c_loopVars
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:555:2
-			/*line main_async.go:4416:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:2*/ _, ready = fut.aw0.(*loopVarsFuture).Poll(cx)
-			/*line main_async.go:4418:4*/ if driven {
+			/*line main_async.go:4414:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopVarsFuture), ready, fresh)
 			}
-			/*line main_async.go:4421:4*/ if !ready {
+			/*line main_async.go:4417:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loopVars = loopVarsFuture{}
 			/*line main.go:556:2*/ fut.c_once = initOnceFuture()
-			/*line main_async.go:4428:4*/ fut.aw0 = &fut.c_once
+			/*line main_async.go:4424:4*/ fut.aw0 = &fut.c_once
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:556:2
-			/*line main_async.go:4432:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:556:2*/ _, ready = fut.aw0.(*onceFuture).Poll(cx)
-			/*line main_async.go:4434:4*/ if driven {
+			/*line main_async.go:4430:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*onceFuture), ready, fresh)
 			}
-			/*line main_async.go:4437:4*/ if !ready {
+			/*line main_async.go:4433:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_once = onceFuture{}
 			/*line main.go:557:2*/ fut.c_std = initStdFuture()
-			/*line main_async.go:4444:4*/ fut.aw0 = &fut.c_std
+			/*line main_async.go:4440:4*/ fut.aw0 = &fut.c_std
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:557:2
-			/*line main_async.go:4448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:2*/ _, ready = fut.aw0.(*stdFuture).Poll(cx)
-			/*line main_async.go:4450:4*/ if driven {
+			/*line main_async.go:4446:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stdFuture), ready, fresh)
 			}
-			/*line main_async.go:4453:4*/ if !ready {
+			/*line main_async.go:4449:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_std = stdFuture{}
 			/*line main.go:558:2*/ fut.c_defined = initDefinedFuture()
-			/*line main_async.go:4460:4*/ fut.aw0 = &fut.c_defined
+			/*line main_async.go:4456:4*/ fut.aw0 = &fut.c_defined
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:558:2
-			/*line main_async.go:4464:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:558:2*/ _, ready = fut.aw0.(*definedFuture).Poll(cx)
-			/*line main_async.go:4466:4*/ if driven {
+			/*line main_async.go:4462:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*definedFuture), ready, fresh)
 			}
-			/*line main_async.go:4469:4*/ if !ready {
+			/*line main_async.go:4465:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_defined = definedFuture{}
 			/*line main.go:559:2*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:4476:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:4472:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:559:2
-			/*line main_async.go:4480:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:559:2*/ _, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:4482:4*/ if driven {
+			/*line main_async.go:4478:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:4485:4*/ if !ready {
+			/*line main_async.go:4481:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_assign = assignFuture{}
 			/*line main.go:560:2*/ fut.c_keptJump = initKeptJumpFuture()
-			/*line main_async.go:4492:4*/ fut.aw0 = &fut.c_keptJump
+			/*line main_async.go:4488:4*/ fut.aw0 = &fut.c_keptJump
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:560:2
-			/*line main_async.go:4496:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:560:2*/ _, ready = fut.aw0.(*keptJumpFuture).Poll(cx)
-			/*line main_async.go:4498:4*/ if driven {
+			/*line main_async.go:4494:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keptJumpFuture), ready, fresh)
 			}
-			/*line main_async.go:4501:4*/ if !ready {
+			/*line main_async.go:4497:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_keptJump = keptJumpFuture{}
 			/*line main.go:561:24*/ fut.c_method = initMethodFuture(&tree{vals: []int{4, 5, 6}})
-			/*line main_async.go:4508:4*/ fut.aw0 = &fut.c_method
+			/*line main_async.go:4504:4*/ fut.aw0 = &fut.c_method
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:561:24
-			/*line main_async.go:4512:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4508:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:561:24*/ r_6, ready = fut.aw0.(*methodFuture).Poll(cx)
-			/*line main_async.go:4514:4*/ if driven {
+			/*line main_async.go:4510:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodFuture), ready, fresh)
 			}
-			/*line main_async.go:4517:4*/ if !ready {
+			/*line main_async.go:4513:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -4522,16 +4518,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_method = methodFuture{}
 			/*line main.go:561:2*/ fmt.Println("method", r_6)
 			/*line main.go:562:25*/ fut.c_closure = initClosureFuture()
-			/*line main_async.go:4525:4*/ fut.aw0 = &fut.c_closure
+			/*line main_async.go:4521:4*/ fut.aw0 = &fut.c_closure
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:562:25
-			/*line main_async.go:4529:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4525:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:562:25*/ r_7, ready = fut.aw0.(*closureFuture).Poll(cx)
-			/*line main_async.go:4531:4*/ if driven {
+			/*line main_async.go:4527:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureFuture), ready, fresh)
 			}
-			/*line main_async.go:4534:4*/ if !ready {
+			/*line main_async.go:4530:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -4539,16 +4535,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_closure = closureFuture{}
 			/*line main.go:562:2*/ fmt.Println("closure", r_7)
 			/*line main.go:563:14*/ fut.c_sumSeq = initSumSeqFuture[string](Sorted(map[string]int{"a": 1, "b": 2}))
-			/*line main_async.go:4542:4*/ fut.aw0 = &fut.c_sumSeq
+			/*line main_async.go:4538:4*/ fut.aw0 = &fut.c_sumSeq
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:563:14
-			/*line main_async.go:4546:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4542:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:563:14*/ r_8, ready = fut.aw0.(*sumSeqFuture[string]).Poll(cx)
-			/*line main_async.go:4548:4*/ if driven {
+			/*line main_async.go:4544:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:4551:4*/ if !ready {
+			/*line main_async.go:4547:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -4556,16 +4552,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sumSeq = sumSeqFuture[string]{}
 			/*line main.go:563:2*/ fmt.Println(r_8.V0, r_8.V1)
 			/*line main.go:564:14*/ fut.c_sumSeq_2 = initSumSeqFuture[float64](Sorted(map[float64]int{0.5: 3, 1.5: 4}))
-			/*line main_async.go:4559:4*/ fut.aw0 = &fut.c_sumSeq_2
+			/*line main_async.go:4555:4*/ fut.aw0 = &fut.c_sumSeq_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:564:14
-			/*line main_async.go:4563:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4559:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:564:14*/ r_9, ready = fut.aw0.(*sumSeqFuture[float64]).Poll(cx)
-			/*line main_async.go:4565:4*/ if driven {
+			/*line main_async.go:4561:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:4568:4*/ if !ready {
+			/*line main_async.go:4564:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -4574,67 +4570,65 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:564:2*/ fmt.Println(r_9.V0, r_9.V1)
 			/*line main.go:566:2*/ fut.readyTx, fut.readyRx = syncx.NewChannel[string](1)
 			/*line main.go:567:2*/ fut.neverTx, fut.neverRx = syncx.NewChannel[int](1)
-			/*line main.go:568:7*/ r_10 = rt.SpawnInlineIn[int, waitInFuture](cx, initWaitInFuture(fut.readyTx, fut.neverRx))
-			/*line main.go:568:2*/ fut.h = r_10
+			/*line main.go:568:2*/ fut.h = rt.SpawnInlineIn[int, waitInFuture](cx, initWaitInFuture(fut.readyTx, fut.neverRx))
 			/*line main.go:569:14*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4580:4*/ fallthrough
+			/*line main_async.go:4575:4*/ fallthrough
 		case 24: // resumes at main.go:569:14
-			/*line main.go:569:14*/ r_11, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4583:4*/ if !ready {
+			/*line main.go:569:14*/ r_10, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:4578:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.av0 = syncx.RecvFuture[string]{}
-			/*line main.go:569:2*/ where, _ = r_11.V0, r_11.V1
+			/*line main.go:569:2*/ where, _ = r_10.V0, r_10.V1
 			/*line main.go:570:2*/ fmt.Println("task is", where)
 			/*line main.go:571:2*/ fut.h.Abort()
 			/*line main.go:572:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4592:4*/ fut.h = nil
+			/*line main_async.go:4587:4*/ fut.h = nil
 			fallthrough
 		case 25: // resumes at main.go:572:12
-			/*line main.go:572:12*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4596:4*/ if !ready {
+			/*line main.go:572:12*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:4591:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:572:2*/ _, err = r_12.V0, r_12.V1
+			/*line main.go:572:2*/ _, err = r_11.V0, r_11.V1
 			/*line main.go:573:2*/ fut.je = new(*rt.JoinError)
 			/*line main.go:574:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
-			/*line main.go:575:6*/ r_13 = rt.SpawnInlineIn[int, waitNestedFuture](cx, initWaitNestedFuture(take(&fut.readyTx), take(&fut.neverRx)))
-			/*line main.go:575:2*/ fut.h = r_13
+			/*line main.go:575:2*/ fut.h = rt.SpawnInlineIn[int, waitNestedFuture](cx, initWaitNestedFuture(take(&fut.readyTx), take(&fut.neverRx)))
 			/*line main.go:576:13*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4607:4*/ fut.readyRx = nil
+			/*line main_async.go:4601:4*/ fut.readyRx = nil
 			fallthrough
 		case 26: // resumes at main.go:576:13
-			/*line main.go:576:13*/ r_14, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4611:4*/ if !ready {
+			/*line main.go:576:13*/ r_12, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:4605:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.av0 = syncx.RecvFuture[string]{}
-			/*line main.go:576:2*/ where, _ = r_14.V0, r_14.V1
+			/*line main.go:576:2*/ where, _ = r_12.V0, r_12.V1
 			/*line main.go:577:2*/ fmt.Println("task is", where)
 			/*line main.go:578:2*/ fut.h.Abort()
 			/*line main.go:579:11*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4620:4*/ fut.h = nil
+			/*line main_async.go:4614:4*/ fut.h = nil
 			fallthrough
 		case 27: // resumes at main.go:579:11
-			/*line main.go:579:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4624:4*/ if !ready {
+			/*line main.go:579:11*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:4618:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:579:2*/ _, err = r_15.V0, r_15.V1
+			/*line main.go:579:2*/ _, err = r_13.V0, r_13.V1
 			/*line main.go:580:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
 			/*line main.go:581:2*/ _ = take(&fut.neverTx)
 			{
-				/*line main_async.go:4633:5*/ fut.state = -1
+				/*line main_async.go:4627:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4637:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4631:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

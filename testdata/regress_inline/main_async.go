@@ -666,24 +666,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var r_3 bool
 	var r_4 rt.Tuple2[int, *int]
 	var r_5 rt.Tuple2[int, *int]
-	var r_6 *rt.JoinHandle[string]
-	var r_7 rt.Tuple2[string, error]
-	var r_8 string
+	var r_6 rt.Tuple2[string, error]
+	var r_7 string
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:66:14*/ fut.c_top = initTopFuture(3)
-			/*line main_async.go:677:4*/ fut.aw0 = &fut.c_top
+			/*line main_async.go:676:4*/ fut.aw0 = &fut.c_top
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:66:14
-			/*line main_async.go:681:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:680:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:66:14*/ r, ready = fut.aw0.(*topFuture).Poll(cx)
-			/*line main_async.go:683:4*/ if driven {
+			/*line main_async.go:682:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*topFuture), ready, fresh)
 			}
-			/*line main_async.go:686:4*/ if !ready {
+			/*line main_async.go:685:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -691,32 +690,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_top = topFuture{}
 			/*line main.go:66:2*/ fmt.Println(r)
 			/*line main.go:67:14*/ fut.c_even = initEvenFuture(5)
-			/*line main_async.go:694:4*/ fut.aw0 = &fut.c_even
+			/*line main_async.go:693:4*/ fut.aw0 = &fut.c_even
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:67:14
-			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:697:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:14*/ fut.r_2, ready = fut.aw0.(*evenFuture).Poll(cx)
-			/*line main_async.go:700:4*/ if driven {
+			/*line main_async.go:699:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*evenFuture), ready, fresh)
 			}
-			/*line main_async.go:703:4*/ if !ready {
+			/*line main_async.go:702:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_even = evenFuture{}
 			/*line main.go:67:23*/ fut.c_odd = initOddFuture(5)
-			/*line main_async.go:710:4*/ fut.aw0 = &fut.c_odd
+			/*line main_async.go:709:4*/ fut.aw0 = &fut.c_odd
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:67:23
-			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:713:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:23*/ r_3, ready = fut.aw0.(*oddFuture).Poll(cx)
-			/*line main_async.go:716:4*/ if driven {
+			/*line main_async.go:715:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*oddFuture), ready, fresh)
 			}
-			/*line main_async.go:719:4*/ if !ready {
+			/*line main_async.go:718:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -724,16 +723,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_odd = oddFuture{}
 			/*line main.go:67:2*/ fmt.Println(fut.r_2, r_3)
 			/*line main.go:68:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:727:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:726:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:68:12
-			/*line main_async.go:731:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:730:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:68:12*/ r_4, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:733:4*/ if driven {
+			/*line main_async.go:732:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:736:4*/ if !ready {
+			/*line main_async.go:735:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -741,16 +740,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:68:2*/ fut.r1, fut.p1 = r_4.V0, r_4.V1
 			/*line main.go:69:12*/ fut.c_ptr = initPtrFuture()
-			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_ptr
+			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_ptr
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:69:12
-			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:747:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:12*/ r_5, ready = fut.aw0.(*ptrFuture).Poll(cx)
-			/*line main_async.go:750:4*/ if driven {
+			/*line main_async.go:749:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*ptrFuture), ready, fresh)
 			}
-			/*line main_async.go:753:4*/ if !ready {
+			/*line main_async.go:752:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -758,42 +757,41 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_ptr = ptrFuture{}
 			/*line main.go:69:2*/ r2, p2 = r_5.V0, r_5.V1
 			/*line main.go:70:2*/ fmt.Println(fut.r1, r2, *fut.p1, *p2, fut.p1 != p2)
-			/*line main.go:71:7*/ r_6 = rt.SpawnInlineIn[string, leafFuture](cx, initLeafFuture("spawned"))
-			/*line main.go:71:2*/ h = r_6
+			/*line main.go:71:2*/ h = rt.SpawnInlineIn[string, leafFuture](cx, initLeafFuture("spawned"))
 			/*line main.go:72:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:764:4*/ fut.p1 = nil
+			/*line main_async.go:762:4*/ fut.p1 = nil
 			fallthrough
 		case 6: // resumes at main.go:72:12
-			/*line main.go:72:12*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:768:4*/ if !ready {
+			/*line main.go:72:12*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:766:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:72:2*/ fut.v, fut.err = r_7.V0, r_7.V1
+			/*line main.go:72:2*/ fut.v, fut.err = r_6.V0, r_6.V1
 			/*line main.go:73:22*/ fut.c_leaf = initLeafFuture("again")
-			/*line main_async.go:775:4*/ fut.aw0 = &fut.c_leaf
+			/*line main_async.go:773:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:73:22
-			/*line main_async.go:779:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:73:22*/ r_8, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line main_async.go:781:4*/ if driven {
+			/*line main_async.go:777:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:22*/ r_7, ready = fut.aw0.(*leafFuture).Poll(cx)
+			/*line main_async.go:779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line main_async.go:784:4*/ if !ready {
+			/*line main_async.go:782:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_leaf = leafFuture{}
-			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_8)
+			/*line main.go:73:2*/ fmt.Println(take(&fut.v), take(&fut.err), r_7)
 			{
-				/*line main_async.go:792:5*/ fut.state = -1
+				/*line main_async.go:790:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:796:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:794:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -391,21 +391,19 @@ func initHandleFuture(n int) handleFuture {
 
 // Poll advances Handle to its next suspension point; see rt.Future.
 func (fut *handleFuture) Poll(cx *rt.Context) (*rt.JoinHandle[int], bool) {
-	var r *rt.JoinHandle[int]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Handle starts
-			/*line main.go:84:9*/ r = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(fut.n, 2))
 			{
 				/*line main.go:84:2*/ fut.state = -1
-				/*line main.go:84:2*/ return r, true
+				/*line main.go:84:2*/ return rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(fut.n, 2)), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:405:4*/ fut.state = -1
+			/*line main_async.go:403:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:408:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:406:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -449,7 +447,6 @@ type mainFuture struct {
 	hs        []*rt.JoinHandle[int]
 	done      *atomic.Int32
 	seq_2     []*rt.JoinSet[int]
-	it        *rt.RangeFunc[int, struct{}]
 	aw0       any
 	c_waitFor waitForFuture // waitFor's future, held by value
 	c_handle  handleFuture  // Handle's future, held by value
@@ -462,21 +459,7 @@ func MainAsync() rt.Future[struct{}] {
 }
 
 // Poll advances Main to its next suspension point; see rt.Future.
-// A panic first unwinds the iterators of the range loops it leaves.
 func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
-	unwinding := true
-	defer func() {
-		if unwinding {
-			fut.it.Unwind()
-		}
-	}()
-	out, ready_2 := fut.pollStates(cx)
-	unwinding = false
-	return out, ready_2
-}
-
-// pollStates advances Main to its next suspension point; see rt.Future.
-func (fut *mainFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var driven, fresh bool
@@ -496,181 +479,157 @@ func (fut *mainFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 	var v int
 	var ok bool
 	var err_2 error
-	var i int
 	var h *rt.JoinHandle[int]
 	var v_2 int
 	var hr *rt.JoinHandle[int]
 	var rv int
-	var t int
-	var r *rt.JoinHandle[int]
+	var r rt.Tuple2[int, error]
 	var r_2 rt.Tuple2[int, error]
-	var r_3 *rt.JoinHandle[int]
-	var r_4 *rt.JoinHandle[int]
-	var r_5 *rt.JoinHandle[int]
+	var r_3 rt.Tuple2[int, error]
+	var r_4 rt.Tuple2[int, error]
+	var r_5 rt.Tuple2[string, error]
 	var r_6 rt.Tuple2[int, error]
 	var r_7 rt.Tuple2[int, error]
 	var r_8 rt.Tuple2[int, error]
-	var r_9 *rt.JoinHandle[string]
-	var r_10 *rt.JoinHandle[int]
-	var r_11 rt.Tuple2[string, error]
+	var r_9 rt.Tuple3[int, bool, error]
+	var r_10 rt.Tuple2[int, error]
+	var r_11 *rt.JoinHandle[int]
 	var r_12 rt.Tuple2[int, error]
-	var r_13 *rt.JoinHandle[int]
-	var r_14 *rt.JoinHandle[int]
-	var r_15 rt.Tuple2[int, error]
-	var r_16 rt.Tuple2[int, error]
-	var r_17 rt.AbortHandle
-	var r_18 rt.Tuple3[int, bool, error]
-	var ok_2 bool
-	var k int
-	var r_19 *rt.JoinHandle[int]
-	var r_20 rt.Tuple2[int, error]
-	var r_21 *rt.JoinHandle[int]
-	var r_22 rt.Tuple2[int, error]
 	state := fut.state
 poll:
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:106:2*/ t = note("a")
-			/*line main.go:106:27*/ r = rt.SpawnIn[int](cx, made("f", WorkerAsync(2, 3)))
-			/*line main.go:106:11*/ fut.aw0 = pick(t, r, note("cc")).JoinAsync()
-			/*line main_async.go:537:4*/ fallthrough
+			/*line main.go:106:11*/ fut.aw0 = pick(note("a"), rt.SpawnIn[int](cx, made("f", WorkerAsync(2, 3))), note("cc")).JoinAsync()
+			/*line main_async.go:504:4*/ fallthrough
 		case 1: // resumes at main.go:106:11
-			/*line main.go:106:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:540:4*/ if !ready {
+			/*line main.go:106:11*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main_async.go:545:4*/ v0, _ = r_2.V0, r_2.V1
+			/*line main.go:106:2*/ v0, _ = r.V0, r.V1
 			/*line main.go:107:2*/ fmt.Println("picked", v0)
 			/*line main.go:110:2*/ f = WorkerAsync(3, 3)
-			/*line main.go:111:8*/ r_3 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 3))
-			/*line main.go:111:2*/ fut.h1 = r_3
-			/*line main.go:112:8*/ r_4 = rt.SpawnIn[int](cx, f)
-			/*line main.go:112:2*/ fut.h2 = r_4
-			/*line main.go:113:8*/ r_5 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(4, 2))
-			/*line main.go:113:2*/ fut.h3 = r_5
+			/*line main.go:111:2*/ fut.h1 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 3))
+			/*line main.go:112:2*/ fut.h2 = rt.SpawnIn[int](cx, f)
+			/*line main.go:113:2*/ fut.h3 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(4, 2))
 			/*line main.go:114:11*/ fut.aw0 = fut.h1.JoinAsync()
-			/*line main_async.go:555:4*/ fallthrough
+			/*line main_async.go:519:4*/ fallthrough
 		case 2: // resumes at main.go:114:11
-			/*line main.go:114:11*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:558:4*/ if !ready {
+			/*line main.go:114:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:522:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:114:2*/ fut.v1, _ = r_6.V0, r_6.V1
+			/*line main.go:114:2*/ fut.v1, _ = r_2.V0, r_2.V1
 			/*line main.go:115:11*/ fut.aw0 = fut.h2.JoinAsync()
-			/*line main_async.go:565:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 3: // resumes at main.go:115:11
-			/*line main.go:115:11*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:568:4*/ if !ready {
+			/*line main.go:115:11*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:532:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:115:2*/ fut.v2, _ = r_7.V0, r_7.V1
+			/*line main.go:115:2*/ fut.v2, _ = r_3.V0, r_3.V1
 			/*line main.go:116:11*/ fut.aw0 = fut.h3.JoinAsync()
-			/*line main_async.go:575:4*/ fallthrough
+			/*line main_async.go:539:4*/ fallthrough
 		case 4: // resumes at main.go:116:11
-			/*line main.go:116:11*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:578:4*/ if !ready {
+			/*line main.go:116:11*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:542:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:116:2*/ v3, _ = r_8.V0, r_8.V1
+			/*line main.go:116:2*/ v3, _ = r_4.V0, r_4.V1
 			/*line main.go:117:2*/ fmt.Println("values", fut.v1, fut.v2, v3, fut.h1.ID() != 0, fut.h2.ID() > fut.h1.ID(), take(&fut.h3).ID() > fut.h2.ID())
-			/*line main.go:120:8*/ r_9 = rt.SpawnInlineIn[string, genFuture[string]](cx, initGenFuture[string]("gen"))
-			/*line main.go:120:2*/ hg = r_9
+			/*line main.go:120:2*/ hg = rt.SpawnInlineIn[string, genFuture[string]](cx, initGenFuture[string]("gen"))
 			/*line main.go:121:2*/ a = &acc{n: 10}
-			/*line main.go:122:8*/ r_10 = rt.SpawnIn[int](cx, a.AddAsync(5))
-			/*line main.go:122:2*/ fut.h1 = r_10
+			/*line main.go:122:2*/ fut.h1 = rt.SpawnIn[int](cx, a.AddAsync(5))
 			/*line main.go:123:11*/ fut.aw0 = hg.JoinAsync()
-			/*line main_async.go:591:4*/ fut.h2 = nil
+			/*line main_async.go:553:4*/ fut.h2 = nil
 			fallthrough
 		case 5: // resumes at main.go:123:11
-			/*line main.go:123:11*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
-			/*line main_async.go:595:4*/ if !ready {
+			/*line main.go:123:11*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[string, error]]).Poll(cx)
+			/*line main_async.go:557:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:123:2*/ fut.gv, _ = r_11.V0, r_11.V1
+			/*line main.go:123:2*/ fut.gv, _ = r_5.V0, r_5.V1
 			/*line main.go:124:11*/ fut.aw0 = fut.h1.JoinAsync()
-			/*line main_async.go:602:4*/ fut.h1 = nil
+			/*line main_async.go:564:4*/ fut.h1 = nil
 			fallthrough
 		case 6: // resumes at main.go:124:11
-			/*line main.go:124:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:606:4*/ if !ready {
+			/*line main.go:124:11*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:568:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:124:2*/ mv, _ = r_12.V0, r_12.V1
+			/*line main.go:124:2*/ mv, _ = r_6.V0, r_6.V1
 			/*line main.go:125:2*/ fmt.Println("gen", take(&fut.gv), "method", mv)
-			/*line main.go:128:8*/ r_13 = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("w", note("name")), initWorkerFuture(5, 2))
-			/*line main.go:128:2*/ hn = r_13
+			/*line main.go:128:2*/ hn = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("w", note("name")), initWorkerFuture(5, 2))
 			/*line main.go:129:2*/ f2 = WorkerAsync(6, 2)
-			/*line main.go:130:9*/ r_14 = rt.SpawnNamedIn[int](cx, "w2", f2)
-			/*line main.go:130:2*/ fut.h1 = r_14
+			/*line main.go:130:2*/ fut.h1 = rt.SpawnNamedIn[int](cx, "w2", f2)
 			/*line main.go:131:11*/ fut.aw0 = hn.JoinAsync()
-			/*line main_async.go:619:4*/ fallthrough
+			/*line main_async.go:579:4*/ fallthrough
 		case 7: // resumes at main.go:131:11
-			/*line main.go:131:11*/ r_15, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:622:4*/ if !ready {
+			/*line main.go:131:11*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:582:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:131:2*/ fut.v1, _ = r_15.V0, r_15.V1
+			/*line main.go:131:2*/ fut.v1, _ = r_7.V0, r_7.V1
 			/*line main.go:132:14*/ fut.aw0 = fut.h1.JoinAsync()
-			/*line main_async.go:629:4*/ fut.h1 = nil
+			/*line main_async.go:589:4*/ fut.h1 = nil
 			fallthrough
 		case 8: // resumes at main.go:132:14
-			/*line main.go:132:14*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:633:4*/ if !ready {
+			/*line main.go:132:14*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:593:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:132:2*/ nv2, err = r_16.V0, r_16.V1
+			/*line main.go:132:2*/ nv2, err = r_8.V0, r_8.V1
 			/*line main.go:133:2*/ fmt.Println("named", fut.v1, nv2, err)
 			/*line main.go:136:2*/ set = new(rt.JoinSet[int])
 			/*line main.go:137:2*/ ps = &rt.JoinSet[int]{}
 			/*line main.go:138:2*/ fut.g = new(group)
-			/*line main_async.go:643:4*/ (*fut.g) = group{JoinSet: &rt.JoinSet[int]{}, label: "g"}
-			/*line main.go:139:8*/ r_17 = rt.JoinSetSpawnInlineIn[int, workerFuture](cx, set, initWorkerFuture(1, 2))
-			/*line main.go:139:2*/ ab = r_17
+			/*line main_async.go:603:4*/ (*fut.g) = group{JoinSet: &rt.JoinSet[int]{}, label: "g"}
+			/*line main.go:139:2*/ ab = rt.JoinSetSpawnInlineIn[int, workerFuture](cx, set, initWorkerFuture(1, 2))
 			/*line main.go:140:2*/ rt.JoinSetSpawnInlineIn[int, workerFuture](cx, ps, initWorkerFuture(2, 2))
 			/*line main.go:141:2*/ (*fut.g).SpawnIn(cx, WorkerAsync(3, 2))
 			/*line main.go:142:2*/ (*fut.g).SpawnIn(cx, made("g", WorkerAsync(4, 2)))
 			/*line main.go:143:2*/ fmt.Println("abort handle", ab.ID() != 0, (*set).Len(), ps.Len(), (*fut.g).Len())
 			/*line main.go:144:2*/ fut.v1 = 0
 			/*line main.go:145:2*/ fut.seq_2 = []*rt.JoinSet[int]{set, ps, (*fut.g).JoinSet}
-			/*line main_async.go:652:4*/ fut.v2 = 0
-			/*line main_async.go:653:4*/ fallthrough
+			/*line main_async.go:611:4*/ fut.v2 = 0
+			/*line main_async.go:612:4*/ fallthrough
 		case 9:
 			/*line main.go:145:20*/ if !(fut.v2 < len(fut.seq_2)) {
-				/*line main_async.go:656:5*/ state = 14
+				/*line main_async.go:615:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:661:4*/ fut.s = fut.seq_2[fut.v2]
-			/*line main_async.go:662:4*/ fallthrough
+			/*line main_async.go:620:4*/ fut.s = fut.seq_2[fut.v2]
+			/*line main_async.go:621:4*/ fallthrough
 		case 11:
 			/*line main.go:147:18*/ fut.aw0 = fut.s.JoinNextAsync()
-			/*line main_async.go:665:4*/ fallthrough
+			/*line main_async.go:624:4*/ fallthrough
 		case 12: // resumes at main.go:147:18
-			/*line main.go:147:18*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:668:4*/ if !ready {
+			/*line main.go:147:18*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
+			/*line main_async.go:627:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:147:4*/ v, ok, err_2 = r_18.V0, r_18.V1, r_18.V2
+			/*line main.go:147:4*/ v, ok, err_2 = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:148:4*/ if !ok {
 				/*line main.go:149:5*/ {
 					state = 13
@@ -680,121 +639,107 @@ poll:
 			/*line main.go:151:4*/ if err_2 == nil {
 				/*line main.go:152:5*/ fut.v1 += v
 			}
-			/*line main_async.go:683:4*/ state = 11
+			/*line main_async.go:642:4*/ state = 11
 			continue
 		case 13:
-			/*line main_async.go:686:4*/ fut.v2++
-			/*line main_async.go:687:4*/ state = 9
+			/*line main_async.go:645:4*/ fut.v2++
+			/*line main_async.go:646:4*/ state = 9
 			continue
 		case 14:
 			/*line main.go:156:2*/ fmt.Println("sets", fut.v1, (*fut.g).label)
 			/*line main.go:159:2*/ fut.hs = nil
-			/*line main.go:160:2*/ fut.it = rt.PullRange1(seq(3))
-			/*line main_async.go:693:4*/ fallthrough
+			/*line main.go:160:2*/ for i := range seq(3) {
+				/*line main.go:161:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, 3)))
+			}
+			/*line main.go:163:2*/ fut.v1 = 0
+			/*line main_async.go:655:4*/ fallthrough
 		case 15:
-			/*line main.go:160:2*/ k, _, ok_2 = fut.it.Next()
-			/*line main.go:160:17*/ if !(ok_2) {
-				/*line main_async.go:697:5*/ state = 17
+			/*line main.go:163:20*/ if !(fut.v1 < len(fut.hs)) {
+				/*line main_async.go:658:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 16:
-			/*line main_async.go:702:4*/ i = k
-			/*line main.go:161:19*/ r_19 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, 3))
-			/*line main.go:161:3*/ fut.hs = append(take(&fut.hs), r_19)
-			/*line main_async.go:705:4*/ state = 15
-			continue
-		case 17:
-			/*line main_async.go:708:4*/ fut.it = nil
-			/*line main.go:163:2*/ fut.v1 = 0
-			/*line main_async.go:710:4*/ fallthrough
-		case 18:
-			/*line main.go:163:20*/ if !(fut.v1 < len(fut.hs)) {
-				/*line main_async.go:713:5*/ state = 22
-				continue
-			}
-			fallthrough
-		case 19:
-			/*line main_async.go:718:4*/ h = fut.hs[fut.v1]
+			/*line main_async.go:663:4*/ h = fut.hs[fut.v1]
 			/*line main.go:164:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:720:4*/ fut.g = nil
+			/*line main_async.go:665:4*/ fut.g = nil
 			fut.s = nil
 			fut.seq_2 = nil
 			fallthrough
-		case 20: // resumes at main.go:164:11
-			/*line main.go:164:11*/ r_20, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:726:4*/ if !ready {
-				fut.state = 20
+		case 17: // resumes at main.go:164:11
+			/*line main.go:164:11*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:671:4*/ if !ready {
+				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:164:3*/ v_2, _ = r_20.V0, r_20.V1
+			/*line main.go:164:3*/ v_2, _ = r_10.V0, r_10.V1
 			/*line main.go:165:3*/ fmt.Println("seq", fut.v1, v_2)
-			/*line main_async.go:733:4*/ fallthrough
-		case 21:
-			/*line main_async.go:735:4*/ fut.v1++
-			/*line main_async.go:736:4*/ state = 18
+			/*line main_async.go:678:4*/ fallthrough
+		case 18:
+			/*line main_async.go:680:4*/ fut.v1++
+			/*line main_async.go:681:4*/ state = 15
 			continue
-		case 22:
+		case 19:
 			/*line main.go:170:2*/ fut.done = new(atomic.Int32)
 			/*line main.go:171:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(0, fut.done))
 			/*line main.go:172:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(50, fut.done))
 			/*line main.go:173:2*/ fut.c_waitFor = initWaitForFuture(fut.done, 2)
-			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_waitFor
+			/*line main_async.go:688:4*/ fut.aw0 = &fut.c_waitFor
 			fresh = true
 			fut.g = nil
 			fut.s = nil
 			fut.hs = nil
 			fut.seq_2 = nil
 			fallthrough
-		case 23: // resumes at main.go:173:2
-			/*line main_async.go:751:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 20: // resumes at main.go:173:2
+			/*line main_async.go:696:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:173:2*/ _, ready = fut.aw0.(*waitForFuture).Poll(cx)
-			/*line main_async.go:753:4*/ if driven {
+			/*line main_async.go:698:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*waitForFuture), ready, fresh)
 			}
-			/*line main_async.go:756:4*/ if !ready {
-				fut.state = 23
+			/*line main_async.go:701:4*/ if !ready {
+				fut.state = 20
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_waitFor = waitForFuture{}
 			/*line main.go:174:2*/ fmt.Println("chain", (*fut.done).Load())
 			/*line main.go:177:8*/ fut.c_handle = initHandleFuture(6)
-			/*line main_async.go:764:4*/ fut.aw0 = &fut.c_handle
+			/*line main_async.go:709:4*/ fut.aw0 = &fut.c_handle
 			fresh = true
 			fut.done = nil
 			fallthrough
-		case 24: // resumes at main.go:177:8
-			/*line main_async.go:769:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:177:8*/ r_21, ready = fut.aw0.(*handleFuture).Poll(cx)
-			/*line main_async.go:771:4*/ if driven {
+		case 21: // resumes at main.go:177:8
+			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:177:8*/ r_11, ready = fut.aw0.(*handleFuture).Poll(cx)
+			/*line main_async.go:716:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*handleFuture), ready, fresh)
 			}
-			/*line main_async.go:774:4*/ if !ready {
-				fut.state = 24
+			/*line main_async.go:719:4*/ if !ready {
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_handle = handleFuture{}
-			/*line main.go:177:2*/ hr = r_21
+			/*line main.go:177:2*/ hr = r_11
 			/*line main.go:178:11*/ fut.aw0 = hr.JoinAsync()
-			/*line main_async.go:782:4*/ fallthrough
-		case 25: // resumes at main.go:178:11
-			/*line main.go:178:11*/ r_22, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:785:4*/ if !ready {
-				fut.state = 25
+			/*line main_async.go:727:4*/ fallthrough
+		case 22: // resumes at main.go:178:11
+			/*line main.go:178:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:730:4*/ if !ready {
+				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:178:2*/ rv, _ = r_22.V0, r_22.V1
+			/*line main.go:178:2*/ rv, _ = r_12.V0, r_12.V1
 			/*line main.go:179:2*/ fmt.Println("returned", rv)
 			{
-				/*line main_async.go:793:5*/ fut.state = -1
+				/*line main_async.go:738:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:797:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:742:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -808,7 +753,6 @@ func (fut *mainFuture) Cancel() {
 		}
 		fut.aw0 = nil
 	}
-	fut.it.Stop()
 	fut.state = -1
 }
 
@@ -834,13 +778,13 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 132, fut.aw0
 	case 12:
 		t.Line, t.Awaiting = 147, fut.aw0
-	case 20:
+	case 17:
 		t.Line, t.Awaiting = 164, fut.aw0
-	case 23:
+	case 20:
 		t.Line, t.Awaiting = 173, fut.aw0
-	case 24:
+	case 21:
 		t.Line, t.Awaiting = 177, fut.aw0
-	case 25:
+	case 22:
 		t.Line, t.Awaiting = 178, fut.aw0
 	}
 	return t

@@ -254,57 +254,39 @@ func initFanoutFuture(n int) fanoutFuture {
 func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var i int
 	var h *rt.JoinHandle[int]
 	var v int
 	var err error
-	var n_2 int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Fanout starts
 			/*line main.go:40:2*/ fut.hs = nil
-			/*line main.go:41:2*/ n_2 = fut.n
-			/*line main_async.go:270:4*/ i = 0
+			/*line main.go:41:2*/ for i := range fut.n {
+				/*line main.go:42:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, 3)))
+			}
+			/*line main.go:44:2*/ fut.total = 0
+			/*line main.go:45:2*/ fut.i_2 = 0
 			/*line main_async.go:271:4*/ fallthrough
 		case 1:
-			/*line main.go:41:17*/ if !(i < n_2) {
-				/*line main_async.go:274:5*/ state = 4
+			/*line main.go:45:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line main_async.go:274:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:42:19*/ r = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, 3))
-			/*line main.go:42:3*/ fut.hs = append(take(&fut.hs), r)
-			/*line main_async.go:281:4*/ fallthrough
-		case 3:
-			/*line main_async.go:283:4*/ i++
-			/*line main_async.go:284:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:44:2*/ fut.total = 0
-			/*line main.go:45:2*/ fut.i_2 = 0
-			/*line main_async.go:289:4*/ fallthrough
-		case 5:
-			/*line main.go:45:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:292:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line main_async.go:297:4*/ h = fut.hs[fut.i_2]
+			/*line main_async.go:279:4*/ h = fut.hs[fut.i_2]
 			/*line main.go:46:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:299:4*/ fallthrough
-		case 7: // resumes at main.go:46:13
-			/*line main.go:46:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:302:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:281:4*/ fallthrough
+		case 3: // resumes at main.go:46:13
+			/*line main.go:46:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:284:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:46:3*/ v, err = r_2.V0, r_2.V1
+			/*line main.go:46:3*/ v, err = r.V0, r.V1
 			/*line main.go:47:3*/ if err != nil {
 				/*line main.go:48:4*/ {
 					/*line main.go:48:4*/ fut.state = -1
@@ -312,18 +294,18 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.total += v
-			/*line main_async.go:315:4*/ fallthrough
-		case 8:
-			/*line main_async.go:317:4*/ fut.i_2++
-			/*line main_async.go:318:4*/ state = 5
+			/*line main_async.go:297:4*/ fallthrough
+		case 4:
+			/*line main_async.go:299:4*/ fut.i_2++
+			/*line main_async.go:300:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			{
 				/*line main.go:52:2*/ fut.state = -1
 				/*line main.go:52:2*/ return fut.total, true
 			}
 		default:
-			/*line main_async.go:326:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:308:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -342,7 +324,7 @@ func (fut *fanoutFuture) Cancel() {
 func (fut *fanoutFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Fanout", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 46, fut.aw0
 	}
 	return t
@@ -377,10 +359,8 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 	var ready bool
 	var l *rt.JoinHandle[int]
 	var rv int
-	var r_2 *rt.JoinHandle[int]
-	var r_3 *rt.JoinHandle[int]
-	var r_4 rt.Tuple2[int, error]
-	var r_5 rt.Tuple2[int, error]
+	var r_2 rt.Tuple2[int, error]
+	var r_3 rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
@@ -391,37 +371,35 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 					/*line main.go:61:3*/ return 1, true
 				}
 			}
-			/*line main.go:63:7*/ r_2 = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
-			/*line main.go:63:2*/ l = r_2
-			/*line main.go:64:7*/ r_3 = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
-			/*line main.go:64:2*/ fut.r = r_3
+			/*line main.go:63:2*/ l = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
+			/*line main.go:64:2*/ fut.r = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
 			/*line main.go:65:11*/ fut.aw0 = l.JoinAsync()
-			/*line main_async.go:399:4*/ fallthrough
+			/*line main_async.go:377:4*/ fallthrough
 		case 1: // resumes at main.go:65:11
-			/*line main.go:65:11*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:402:4*/ if !ready {
+			/*line main.go:65:11*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:380:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:65:2*/ fut.lv, _ = r_4.V0, r_4.V1
+			/*line main.go:65:2*/ fut.lv, _ = r_2.V0, r_2.V1
 			/*line main.go:66:11*/ fut.aw0 = fut.r.JoinAsync()
-			/*line main_async.go:409:4*/ fut.r = nil
+			/*line main_async.go:387:4*/ fut.r = nil
 			fallthrough
 		case 2: // resumes at main.go:66:11
-			/*line main.go:66:11*/ r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:413:4*/ if !ready {
+			/*line main.go:66:11*/ r_3, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:391:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:66:2*/ rv, _ = r_5.V0, r_5.V1
+			/*line main.go:66:2*/ rv, _ = r_3.V0, r_3.V1
 			{
 				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fut.lv + rv + 1, true
 			}
 		default:
-			/*line main_async.go:424:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:402:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -475,7 +453,6 @@ func initSetsFuture() setsFuture {
 func (fut *setsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
-	var i int
 	var v int
 	var ok bool
 	var err error
@@ -486,121 +463,102 @@ func (fut *setsFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var nv int
 	var ht *rt.JoinHandle[int]
 	var tv int
-	var n int
 	var r rt.Tuple3[int, bool, error]
 	var r_2 rt.Tuple3[int, bool, error]
-	var r_3 *rt.JoinHandle[int]
-	var r_4 rt.Tuple2[int, error]
-	var r_5 int
-	var r_6 *rt.JoinHandle[int]
-	var r_7 rt.Tuple2[int, error]
+	var r_3 rt.Tuple2[int, error]
+	var r_4 int
+	var r_5 rt.Tuple2[int, error]
 	state := fut.state
 poll:
 	for {
 		switch state {
 		case 0: // Sets starts
 			/*line main.go:74:2*/ fut.set = new(rt.JoinSet[int])
-			/*line main.go:75:2*/ n = 3
-			/*line main_async.go:504:4*/ i = 0
-			/*line main_async.go:505:4*/ fallthrough
-		case 1:
-			/*line main.go:75:17*/ if !(i < n) {
-				/*line main_async.go:508:5*/ state = 4
-				continue
+			/*line main.go:75:2*/ for i := range 3 {
+				/*line main.go:76:3*/ rt.JoinSetSpawnInlineIn[int, workerFuture](cx, fut.set, initWorkerFuture(i, 2))
 			}
-			fallthrough
-		case 2:
-			/*line main.go:76:3*/ rt.JoinSetSpawnInlineIn[int, workerFuture](cx, fut.set, initWorkerFuture(i, 2))
-			/*line main_async.go:514:4*/ fallthrough
-		case 3:
-			/*line main.go:76:3*/ i++
-			/*line main_async.go:517:4*/ state = 1
-			continue
-		case 4:
 			/*line main.go:78:2*/ fut.ps = &rt.JoinSet[int]{}
 			/*line main.go:79:2*/ rt.JoinSetSpawnInlineIn[int, workerFuture](cx, fut.ps, initWorkerFuture(5, 3))
 			/*line main.go:80:2*/ fut.sum = 0
-			/*line main_async.go:523:4*/ fallthrough
-		case 5:
+			/*line main_async.go:483:4*/ fallthrough
+		case 1:
 			/*line main.go:82:17*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:526:4*/ fallthrough
-		case 6: // resumes at main.go:82:17
+			/*line main_async.go:486:4*/ fallthrough
+		case 2: // resumes at main.go:82:17
 			/*line main.go:82:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:489:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:82:3*/ v, ok, err = r.V0, r.V1, r.V2
 			/*line main.go:83:3*/ if !ok {
 				/*line main.go:84:4*/ {
-					state = 7
+					state = 3
 					continue poll
 				}
 			}
 			/*line main.go:86:3*/ if err == nil {
 				/*line main.go:87:4*/ fut.sum += v
 			}
-			/*line main_async.go:544:4*/ state = 5
+			/*line main_async.go:504:4*/ state = 1
 			continue
-		case 7:
+		case 3:
 			/*line main.go:90:16*/ fut.aw0 = fut.ps.JoinNextAsync()
-			/*line main_async.go:548:4*/ fut.set = nil
+			/*line main_async.go:508:4*/ fut.set = nil
 			fut.ps = nil
 			fallthrough
-		case 8: // resumes at main.go:90:16
+		case 4: // resumes at main.go:90:16
 			/*line main.go:90:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:553:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:513:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:90:2*/ v_2, ok_2, err_2 = r_2.V0, r_2.V1, r_2.V2
 			/*line main.go:91:2*/ fmt.Println("sets", fut.sum, v_2, ok_2, err_2)
-			/*line main.go:92:8*/ r_3 = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("worker-", 4), initWorkerFuture(4, 2))
-			/*line main.go:92:2*/ hn = r_3
+			/*line main.go:92:2*/ hn = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("worker-", 4), initWorkerFuture(4, 2))
 			/*line main.go:93:13*/ fut.aw0 = hn.JoinAsync()
-			/*line main_async.go:563:4*/ fallthrough
-		case 9: // resumes at main.go:93:13
-			/*line main.go:93:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:566:4*/ if !ready {
-				fut.state = 9
+			/*line main_async.go:522:4*/ fallthrough
+		case 5: // resumes at main.go:93:13
+			/*line main.go:93:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:525:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:93:2*/ nv, err_2 = r_4.V0, r_4.V1
+			/*line main.go:93:2*/ nv, err_2 = r_3.V0, r_3.V1
 			/*line main.go:94:2*/ fmt.Println("named", nv, err_2)
 			/*line main.go:96:29*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(1, 3))
-			/*line main_async.go:574:4*/ fallthrough
-		case 10: // resumes at main.go:96:29
-			/*line main.go:96:29*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:577:4*/ if !ready {
-				fut.state = 10
+			/*line main_async.go:533:4*/ fallthrough
+		case 6: // resumes at main.go:96:29
+			/*line main.go:96:29*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:536:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:8*/ r_6 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(r_5, 2))
-			/*line main.go:96:2*/ ht = r_6
+			/*line main.go:96:2*/ ht = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(r_4, 2))
 			/*line main.go:97:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:585:4*/ fallthrough
-		case 11: // resumes at main.go:97:13
-			/*line main.go:97:13*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:588:4*/ if !ready {
-				fut.state = 11
+			/*line main_async.go:543:4*/ fallthrough
+		case 7: // resumes at main.go:97:13
+			/*line main.go:97:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:546:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:97:2*/ tv, err_2 = r_7.V0, r_7.V1
+			/*line main.go:97:2*/ tv, err_2 = r_5.V0, r_5.V1
 			/*line main.go:98:2*/ fmt.Println("spilled", tv, err_2)
 			{
-				/*line main_async.go:596:5*/ fut.state = -1
+				/*line main_async.go:554:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:600:4*/ fut.state = -1
+			/*line main_async.go:558:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:603:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:561:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -630,15 +588,15 @@ func (fut *setsFuture) Cancel() {
 func (fut *setsFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Sets", File: "github.com/corio-go/corio/testdata/spawn/main.go"}
 	switch fut.state {
-	case 6:
+	case 2:
 		t.Line, t.Awaiting = 82, fut.aw0
-	case 8:
+	case 4:
 		t.Line, t.Awaiting = 90, fut.aw0
-	case 9:
+	case 5:
 		t.Line, t.Awaiting = 93, fut.aw0
-	case 10:
+	case 6:
 		t.Line, t.Awaiting = 96, fut.aw0
-	case 11:
+	case 7:
 		t.Line, t.Awaiting = 97, fut.aw0
 	}
 	return t
@@ -670,7 +628,6 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var h *rt.JoinHandle[int]
 	var v int
 	var err error
-	var i int
 	var h_2 *rt.JoinHandle[int]
 	var v_2 int
 	var err_2 error
@@ -689,223 +646,194 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var je2 **rt.JoinError
 	var ht *rt.JoinHandle[int]
 	var tv int
-	var r_2 *rt.JoinHandle[int]
+	var r_2 rt.Tuple2[int, error]
 	var r_3 rt.Tuple2[int, error]
-	var r_4 *rt.JoinHandle[int]
+	var r_4 rt.Tuple2[rt.Tuple2[int, string], error]
 	var r_5 rt.Tuple2[int, error]
-	var r_6 *rt.JoinHandle[rt.Tuple2[int, string]]
-	var r_7 rt.Tuple2[rt.Tuple2[int, string], error]
-	var r_8 *rt.JoinHandle[int]
-	var r_9 rt.Tuple2[int, error]
-	var r_10 *rt.JoinHandle[int]
+	var r_6 rt.Tuple2[int, error]
+	var r_7 int
+	var r_8 rt.Tuple2[int, string]
+	var r_9 int
+	var r_10 rt.Tuple2[int, error]
 	var r_11 rt.Tuple2[int, error]
-	var r_12 int
-	var r_13 rt.Tuple2[int, string]
-	var r_14 int
-	var r_15 *rt.JoinHandle[int]
-	var r_16 rt.Tuple2[int, error]
-	var r_17 *rt.JoinHandle[int]
-	var r_18 rt.Tuple2[int, error]
-	var r_19 *rt.JoinHandle[int]
-	var r_20 rt.Tuple2[int, error]
+	var r_12 rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
-			/*line main.go:103:7*/ r_2 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(2, 5))
-			/*line main.go:103:2*/ h = r_2
+			/*line main.go:103:2*/ h = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(2, 5))
 			/*line main.go:104:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:718:4*/ fallthrough
+			/*line main_async.go:666:4*/ fallthrough
 		case 1: // resumes at main.go:104:12
-			/*line main.go:104:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:721:4*/ if !ready {
+			/*line main.go:104:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:104:2*/ v, err = r_3.V0, r_3.V1
+			/*line main.go:104:2*/ v, err = r_2.V0, r_2.V1
 			/*line main.go:105:2*/ fmt.Println("join", v, err)
 			/*line main.go:107:2*/ fut.hs = nil
-			/*line main.go:108:6*/ i = 1
-			/*line main_async.go:730:4*/ fallthrough
+			/*line main.go:108:2*/ for i := 1; i <= 4; i++ {
+				/*line main.go:109:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, i)))
+			}
+			/*line main.go:111:2*/ fut.i_2 = 0
+			/*line main_async.go:681:4*/ fallthrough
 		case 2:
-			/*line main.go:108:14*/ if !(i <= 4) {
-				/*line main_async.go:733:5*/ state = 5
+			/*line main.go:111:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line main_async.go:684:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main.go:109:19*/ r_4 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, i))
-			/*line main.go:109:3*/ fut.hs = append(take(&fut.hs), r_4)
-			/*line main_async.go:740:4*/ fallthrough
-		case 4:
-			/*line main.go:108:22*/ i++
-			/*line main_async.go:743:4*/ state = 2
-			continue
-		case 5:
-			/*line main.go:111:2*/ fut.i_2 = 0
-			/*line main_async.go:747:4*/ fallthrough
-		case 6:
-			/*line main.go:111:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:750:5*/ state = 10
-				continue
-			}
-			fallthrough
-		case 7:
-			/*line main_async.go:755:4*/ h_2 = fut.hs[fut.i_2]
+			/*line main_async.go:689:4*/ h_2 = fut.hs[fut.i_2]
 			/*line main.go:112:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:757:4*/ fallthrough
-		case 8: // resumes at main.go:112:13
-			/*line main.go:112:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:691:4*/ fallthrough
+		case 4: // resumes at main.go:112:13
+			/*line main.go:112:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:694:4*/ if !ready {
+				fut.state = 4
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:112:3*/ v_2, err_2 = r_3.V0, r_3.V1
+			/*line main.go:113:3*/ fmt.Println("worker", fut.i_2+1, v_2, err_2)
+			/*line main_async.go:701:4*/ fallthrough
+		case 5:
+			/*line main_async.go:703:4*/ fut.i_2++
+			/*line main_async.go:704:4*/ state = 2
+			continue
+		case 6:
+			/*line main.go:116:2*/ hp = rt.SpawnInlineIn[rt.Tuple2[int, string], pairFuture](cx, initPairFuture(7))
+			/*line main.go:117:14*/ fut.aw0 = hp.JoinAsync()
+			/*line main_async.go:709:4*/ fut.hs = nil
+			fallthrough
+		case 7: // resumes at main.go:117:14
+			/*line main.go:117:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
+			/*line main_async.go:713:4*/ if !ready {
+				fut.state = 7
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:117:2*/ tup, err = r_4.V0, r_4.V1
+			/*line main.go:118:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
+			/*line main.go:121:2*/ hf = rt.SpawnInlineIn[int, fanoutFuture](cx, initFanoutFuture(5))
+			/*line main.go:122:13*/ fut.aw0 = hf.JoinAsync()
+			/*line main_async.go:722:4*/ fallthrough
+		case 8: // resumes at main.go:122:13
+			/*line main.go:122:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:725:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:112:3*/ v_2, err_2 = r_5.V0, r_5.V1
-			/*line main.go:113:3*/ fmt.Println("worker", fut.i_2+1, v_2, err_2)
-			/*line main_async.go:767:4*/ fallthrough
-		case 9:
-			/*line main_async.go:769:4*/ fut.i_2++
-			/*line main_async.go:770:4*/ state = 6
-			continue
-		case 10:
-			/*line main.go:116:8*/ r_6 = rt.SpawnInlineIn[rt.Tuple2[int, string], pairFuture](cx, initPairFuture(7))
-			/*line main.go:116:2*/ hp = r_6
-			/*line main.go:117:14*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:776:4*/ fut.hs = nil
-			fallthrough
-		case 11: // resumes at main.go:117:14
-			/*line main.go:117:14*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
-			/*line main_async.go:780:4*/ if !ready {
+			/*line main.go:122:2*/ fv, err = r_5.V0, r_5.V1
+			/*line main.go:123:2*/ fmt.Println("fanout", fv, err)
+			/*line main.go:126:2*/ hb = rt.SpawnInlineIn[int, boomFuture](cx, initBoomFuture(3))
+			/*line main.go:127:13*/ fut.aw0 = hb.JoinAsync()
+			/*line main_async.go:734:4*/ fallthrough
+		case 9: // resumes at main.go:127:13
+			/*line main.go:127:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:737:4*/ if !ready {
+				fut.state = 9
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:127:2*/ bv, err = r_6.V0, r_6.V1
+			/*line main.go:128:2*/ je = new(*rt.JoinError)
+			/*line main.go:129:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
+			/*line main.go:132:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
+			/*line main_async.go:746:4*/ fallthrough
+		case 10: // resumes at main.go:132:8
+			/*line main.go:132:8*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:749:4*/ if !ready {
+				fut.state = 10
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:132:2*/ av = r_7
+			/*line main.go:133:2*/ fmt.Println("await", av)
+			/*line main.go:134:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
+			/*line main_async.go:757:4*/ fallthrough
+		case 11: // resumes at main.go:134:8
+			/*line main.go:134:8*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
+			/*line main_async.go:760:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:117:2*/ tup, err = r_7.V0, r_7.V1
-			/*line main.go:118:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
-			/*line main.go:121:8*/ r_8 = rt.SpawnInlineIn[int, fanoutFuture](cx, initFanoutFuture(5))
-			/*line main.go:121:2*/ hf = r_8
-			/*line main.go:122:13*/ fut.aw0 = hf.JoinAsync()
-			/*line main_async.go:790:4*/ fallthrough
-		case 12: // resumes at main.go:122:13
-			/*line main.go:122:13*/ r_9, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:793:4*/ if !ready {
+			/*line main.go:134:2*/ ap = r_8
+			/*line main.go:135:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
+			/*line main.go:136:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
+			/*line main_async.go:768:4*/ fallthrough
+		case 12: // resumes at main.go:136:7
+			/*line main.go:136:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
+			/*line main_async.go:771:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:122:2*/ fv, err = r_9.V0, r_9.V1
-			/*line main.go:123:2*/ fmt.Println("fanout", fv, err)
-			/*line main.go:126:8*/ r_10 = rt.SpawnInlineIn[int, boomFuture](cx, initBoomFuture(3))
-			/*line main.go:126:2*/ hb = r_10
-			/*line main.go:127:13*/ fut.aw0 = hb.JoinAsync()
-			/*line main_async.go:803:4*/ fallthrough
-		case 13: // resumes at main.go:127:13
-			/*line main.go:127:13*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:806:4*/ if !ready {
+			/*line main.go:136:2*/ r = r_9
+			/*line main.go:137:2*/ fmt.Println("ready", r)
+			/*line main.go:140:11*/ fut.aw0 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 4)).JoinAsync()
+			/*line main_async.go:779:4*/ fallthrough
+		case 13: // resumes at main.go:140:11
+			/*line main.go:140:11*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:782:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:127:2*/ bv, err = r_11.V0, r_11.V1
-			/*line main.go:128:2*/ je = new(*rt.JoinError)
-			/*line main.go:129:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
-			/*line main.go:132:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:815:4*/ fallthrough
-		case 14: // resumes at main.go:132:8
-			/*line main.go:132:8*/ r_12, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:818:4*/ if !ready {
+			/*line main.go:140:2*/ v2, _ = r_10.V0, r_10.V1
+			/*line main.go:141:2*/ fmt.Println("inline", v2)
+			/*line main.go:144:2*/ ha = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 1000000))
+			/*line main.go:145:2*/ ha.Abort()
+			/*line main.go:146:11*/ fut.aw0 = ha.JoinAsync()
+			/*line main_async.go:792:4*/ fallthrough
+		case 14: // resumes at main.go:146:11
+			/*line main.go:146:11*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:795:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:132:2*/ av = r_12
-			/*line main.go:133:2*/ fmt.Println("await", av)
-			/*line main.go:134:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:826:4*/ fallthrough
-		case 15: // resumes at main.go:134:8
-			/*line main.go:134:8*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:829:4*/ if !ready {
+			/*line main.go:146:2*/ _, err = r_11.V0, r_11.V1
+			/*line main.go:147:2*/ je2 = new(*rt.JoinError)
+			/*line main.go:148:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
+			/*line main.go:150:2*/ ht = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(4))
+			/*line main.go:151:13*/ fut.aw0 = ht.JoinAsync()
+			/*line main_async.go:805:4*/ fallthrough
+		case 15: // resumes at main.go:151:13
+			/*line main.go:151:13*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
+			/*line main_async.go:808:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:134:2*/ ap = r_13
-			/*line main.go:135:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
-			/*line main.go:136:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:837:4*/ fallthrough
-		case 16: // resumes at main.go:136:7
-			/*line main.go:136:7*/ r_14, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:840:4*/ if !ready {
-				fut.state = 16
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:136:2*/ r = r_14
-			/*line main.go:137:2*/ fmt.Println("ready", r)
-			/*line main.go:140:11*/ r_15 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 4))
-			/*line main.go:140:11*/ fut.aw0 = r_15.JoinAsync()
-			/*line main_async.go:849:4*/ fallthrough
-		case 17: // resumes at main.go:140:11
-			/*line main.go:140:11*/ r_16, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:852:4*/ if !ready {
-				fut.state = 17
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:140:2*/ v2, _ = r_16.V0, r_16.V1
-			/*line main.go:141:2*/ fmt.Println("inline", v2)
-			/*line main.go:144:8*/ r_17 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 1000000))
-			/*line main.go:144:2*/ ha = r_17
-			/*line main.go:145:2*/ ha.Abort()
-			/*line main.go:146:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:863:4*/ fallthrough
-		case 18: // resumes at main.go:146:11
-			/*line main.go:146:11*/ r_18, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:866:4*/ if !ready {
-				fut.state = 18
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:146:2*/ _, err = r_18.V0, r_18.V1
-			/*line main.go:147:2*/ je2 = new(*rt.JoinError)
-			/*line main.go:148:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
-			/*line main.go:150:8*/ r_19 = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(4))
-			/*line main.go:150:2*/ ht = r_19
-			/*line main.go:151:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:877:4*/ fallthrough
-		case 19: // resumes at main.go:151:13
-			/*line main.go:151:13*/ r_20, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:880:4*/ if !ready {
-				fut.state = 19
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:151:2*/ tv, err = r_20.V0, r_20.V1
+			/*line main.go:151:2*/ tv, err = r_12.V0, r_12.V1
 			/*line main.go:152:2*/ fmt.Println("tree", tv, err)
 			/*line main.go:153:2*/ fut.c_sets = initSetsFuture()
-			/*line main_async.go:888:4*/ fut.aw0 = &fut.c_sets
+			/*line main_async.go:816:4*/ fut.aw0 = &fut.c_sets
 			fresh = true
 			fallthrough
-		case 20: // resumes at main.go:153:2
-			/*line main_async.go:892:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 16: // resumes at main.go:153:2
+			/*line main_async.go:820:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:2*/ _, ready = fut.aw0.(*setsFuture).Poll(cx)
-			/*line main_async.go:894:4*/ if driven {
+			/*line main_async.go:822:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setsFuture), ready, fresh)
 			}
-			/*line main_async.go:897:4*/ if !ready {
-				fut.state = 20
+			/*line main_async.go:825:4*/ if !ready {
+				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sets = setsFuture{}
 			{
-				/*line main_async.go:904:5*/ fut.state = -1
+				/*line main_async.go:832:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:908:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:836:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -928,27 +856,27 @@ func (fut *mainFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 1:
 		t.Line, t.Awaiting = 104, fut.aw0
-	case 8:
+	case 4:
 		t.Line, t.Awaiting = 112, fut.aw0
-	case 11:
+	case 7:
 		t.Line, t.Awaiting = 117, fut.aw0
-	case 12:
+	case 8:
 		t.Line, t.Awaiting = 122, fut.aw0
-	case 13:
+	case 9:
 		t.Line, t.Awaiting = 127, fut.aw0
-	case 14:
+	case 10:
 		t.Line, t.Awaiting = 132, fut.aw0
-	case 15:
+	case 11:
 		t.Line, t.Awaiting = 134, fut.aw0
-	case 16:
+	case 12:
 		t.Line, t.Awaiting = 136, fut.aw0
-	case 17:
+	case 13:
 		t.Line, t.Awaiting = 140, fut.aw0
-	case 18:
+	case 14:
 		t.Line, t.Awaiting = 146, fut.aw0
-	case 19:
+	case 15:
 		t.Line, t.Awaiting = 151, fut.aw0
-	case 20:
+	case 16:
 		t.Line, t.Awaiting = 153, fut.aw0
 	}
 	return t
@@ -956,12 +884,3 @@ func (fut *mainFuture) Trace() rt.Trace {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func() = Main
-
-// take returns *p and clears it: the last use of a future's field moves the
-// value out, so the future no longer keeps it reachable.
-func take[T interface{}](p *T) T {
-	v := *p
-	var z T
-	*p = z
-	return v
-}

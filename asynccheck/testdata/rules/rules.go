@@ -122,6 +122,25 @@ func Unsupported(x any) {
 	defer rt.YieldNow() // want `the deferred call of rt.YieldNow would suspend`
 }
 
+// Spawns never wait: deferred, or inside a plain func literal, a spawn is
+// an ordinary call, and a lock held across one is held across no
+// suspension point.
+//
+//async:func
+func Spawns(set *rt.JoinSet[struct{}]) {
+	defer rt.Spawn(rt.YieldNowAsync())
+	defer set.Spawn(rt.YieldNowAsync())
+	defer func() { rt.SpawnNamed("n", rt.YieldNowAsync()) }()
+	func() {
+		rt.Spawn(rt.YieldNowAsync())
+		rt.SpawnBlocking(func() int { return 1 })
+	}()
+	mu.Lock()
+	rt.Spawn(rt.YieldNowAsync())
+	set.Spawn(rt.YieldNowAsync())
+	mu.Unlock()
+}
+
 // Closures: an async closure's body is checked as an async body; a
 // suspension point in any other func literal names the async closure form.
 //
