@@ -111,6 +111,11 @@ func deferred(s *rt.JoinSet[int], k int) int {
 	}()
 	// A spawn in a deferred call's argument runs at the defer statement.
 	defer fmt.Println("deferred argument", s.Spawn(made("da", WorkerAsync(k, 1))).ID() != 0)
+	// A set held by value: the deferred spawn takes its address at the
+	// defer statement.
+	var ls rt.JoinSet[int]
+	defer func() { fmt.Println("local set", ls.Len()) }()
+	defer ls.Spawn(made("ls", WorkerAsync(k, 1)))
 	fmt.Println("deferred body", s.Len())
 	return Sum(k)
 }
@@ -175,6 +180,34 @@ func join0(h *rt.JoinHandle[int]) int {
 	return 0
 }
 
+// Pair is generic: its spawns' type arguments are its type parameter.
+//
+//async:func
+func Pair[T any](v T) (T, T) {
+	rt.YieldNow()
+	return v, v
+}
+
+// spawnGeneric spawns generic futures of a type parameter, in place and
+// inside a plain func literal, and one of a range-over-func body that also
+// suspends (lowered, the spawn in the poll).
+//
+//async:func
+func spawnGeneric[T any](v T) int {
+	h := rt.Spawn(PairAsync(v))
+	var h2 *rt.JoinHandle[rt.Tuple2[T, T]]
+	func() { h2 = rt.Spawn(PairAsync(v)) }()
+	a, _ := h.Join()
+	b, _ := h2.Join()
+	fmt.Println("generic", a.V0, b.V1)
+	n := 0
+	for i := range seq(3) {
+		hi := rt.Spawn(WorkerAsync(i, 2))
+		n += Sum(i) + join(hi)
+	}
+	return n
+}
+
 // Fan spawns a task per entry of a map and per value of an iterator, and
 // joins them after the loops: its only suspension point is the join, so
 // the loops run as written (no iterator state, no map iteration, in the
@@ -233,6 +266,7 @@ func Main() {
 
 	// Spawns beside suspension points.
 	fmt.Println("chained result", Chained())
+	fmt.Println("spawnGeneric", spawnGeneric("x"), spawnGeneric(2.5))
 	fmt.Println("fan", Fan(map[string]int{"a": 1, "bb": 2, "ccc": 3}, 5))
 
 	// A lock held across a spawn (no suspension point), a spawn in a
