@@ -30,11 +30,17 @@ func CurrentHandleAsync() Future[Handle] { return currentHandle{} }
 
 type currentHandle struct{}
 
-func (currentHandle) Poll(cx *Context) (Handle, bool) {
+func (currentHandle) Poll(cx *Context) (Handle, bool) { return cx.Handle(), true }
+
+// Handle returns a handle on the runtime polling with cx (the process
+// default runtime for a Context from NewContext): what the
+// CurrentHandleAsync future is ready with. Inside an async function
+// asyncgen writes rt.CurrentHandle() as cx.Handle().
+func (cx *Context) Handle() Handle {
 	if cx.rt != nil {
-		return Handle{r: cx.rt}, true
+		return Handle{r: cx.rt}
 	}
-	return CurrentHandle(), true
+	return CurrentHandle()
 }
 
 // ErrTaskAborted is the cause (context.Cause) of a TaskContextAsync context

@@ -96,12 +96,12 @@ func (g *pkgGen) check(fn *asyncFunc) map[*ast.CallExpr]*twin {
 	raw, closures := g.checkBody(fn)
 	for call, t := range raw {
 		tw := g.toTwin(t)
-		if g.spawnInPlace(fn, call, tw) {
+		if g.inPlace(fn, call, tw) {
 			continue
 		}
 		susp[call] = tw
 	}
-	slices.SortFunc(fn.spawns, func(a, b *ast.CallExpr) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	slices.SortFunc(fn.inPlace, func(a, b *ast.CallExpr) int { return cmp.Compare(a.Pos(), b.Pos()) })
 	fn.values = g.funcValues(fn, susp)
 	fn.closures = g.asyncClosures(fn, closures)
 	return susp

@@ -183,9 +183,9 @@ func (l *lowerer) spillTo(e ast.Expr, t types.Type) ast.Expr {
 	v := l.temp(t, "t")
 	i := &assignInstr{tok: token.ASSIGN, lhs: []ast.Expr{ref(v)}, rhs: []ast.Expr{e}}
 	l.emit(i)
-	// A spawn hoisted out of its statement keeps its own position, as
-	// the suspension point it used to be did.
-	if c, ok := e.(*ast.CallExpr); ok && c.Lparen.IsValid() && l.g.spawnAt[c.Lparen] != nil && i.pos == 0 {
+	// A call written in place (a spawn) hoisted out of its statement
+	// keeps its own position, as the suspension point it was did.
+	if c, ok := e.(*ast.CallExpr); ok && c.Lparen.IsValid() && l.g.inPlaceAt[c.Lparen] != nil && i.pos == 0 {
 		i.setAt(c.Pos())
 	}
 	return ref(v)
@@ -330,20 +330,26 @@ func (l *lowerer) await(call *ast.CallExpr, tw *twin, want bool) ast.Expr {
 	return ref(t.dst)
 }
 
-// spawnIn returns x, a spawn that is written in place (check.go's
-// spawnInPlace) or the lowering's copy of it with its operands lowered,
-// as the call of rt's form that spawns with the Context of the poll and
-// returns the handle: rt.Spawn(f) becomes rt.SpawnIn[T](cx, f), set.Spawn(f)
-// set.SpawnIn(cx, f). The future of a plain async function of the package
+// writeInPlace returns x, a call that is written in place (inline.go's
+// inPlace) or the lowering's copy of it with its operands lowered, as the
+// call with the poll's Context that it stands for. A call of rt.Now or
+// rt.CurrentHandle is the Context's method: cx.Now(), cx.Handle(). A spawn
+// is the call of rt's form that spawns with the Context and returns the
+// handle: rt.Spawn(f) becomes rt.SpawnIn[T](cx, f), set.Spawn(f)
+// set.SpawnIn(cx, f); the future of a plain async function of the package
 // made on the spot goes into the task by value: rt.Spawn(FAsync(x)) becomes
 // rt.SpawnInlineIn[T, fFuture](cx, initFFuture(x)), one allocation for the
 // task and the future (spawnByValue). x is left alone: it is printed
 // again when a run generates twice.
-func (ir *irFunc) spawnIn(sc *spawnCall, x *ast.CallExpr) *ast.CallExpr {
+func (ir *irFunc) writeInPlace(sc *inPlaceCall, x *ast.CallExpr) *ast.CallExpr {
+	c := *x
+	if sc.method != "" {
+		c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: x.Fun.Pos(), Name: ir.nCx}, Sel: ast.NewIdent(sc.method)}
+		return &c
+	}
 	if c := ir.spawnByValue(sc, x); c != nil {
 		return c
 	}
-	c := *x
 	c.Args = append([]ast.Expr{ast.NewIdent(ir.nCx)}, x.Args...)
 	if sc.form.set {
 		sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
@@ -358,7 +364,7 @@ func (ir *irFunc) spawnIn(sc *spawnCall, x *ast.CallExpr) *ast.CallExpr {
 // package made on the spot (inline.go's spawnedFuture), in the spawn's
 // by-value form; nil where the future's call was spilled, or the future
 // cannot be written by value.
-func (ir *irFunc) spawnByValue(sc *spawnCall, x *ast.CallExpr) *ast.CallExpr {
+func (ir *irFunc) spawnByValue(sc *inPlaceCall, x *ast.CallExpr) *ast.CallExpr {
 	g := ir.g
 	c, arg, targs := g.spawnedFuture(sc.call, sc.tw)
 	if c == nil || len(x.Args) != len(sc.call.Args) {

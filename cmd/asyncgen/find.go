@@ -21,7 +21,7 @@ type asyncFunc struct {
 
 	// Set by prepare (inline.go), before any function is lowered.
 	susp     map[*ast.CallExpr]*twin
-	spawns   []*ast.CallExpr           // spawns written in place with the poll's Context (check.go), by position
+	inPlace  []*ast.CallExpr           // calls written in place with the poll's Context (inline.go's inPlace), by position
 	values   map[*types.Var]*funcValue // func variables whose calls suspend (check.go)
 	failed   bool                      // check reported errors
 	futName  string                    // the future type

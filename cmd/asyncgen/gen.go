@@ -49,13 +49,14 @@ type pkgGen struct {
 
 	// closureCall maps each lowered rt.Async call to its closure (closure.go).
 	closureCall map[*ast.CallExpr]*asyncFunc
-	// spawnAt maps the opening parenthesis of each spawn that is written
-	// in place, with the poll's Context (check.go's spawnInPlace), to it:
-	// by position, so the lowering's copies of the call are found too.
-	spawnAt  map[token.Pos]*spawnCall
-	byValue  map[types.Object]bool       // variables async closures capture by value (closure.go)
-	tpNames  map[string]bool             // type parameter names of async functions: in scope in generated declarations
-	tpRename map[*types.TypeParam]string // blank type parameters' names in generated code (tparamName)
+	// inPlaceAt maps the opening parenthesis of each call that is written
+	// in place with the poll's Context (inline.go's inPlace: a spawn,
+	// rt.Now) to it: by position, so the lowering's copies of the call are
+	// found too.
+	inPlaceAt map[token.Pos]*inPlaceCall
+	byValue   map[types.Object]bool       // variables async closures capture by value (closure.go)
+	tpNames   map[string]bool             // type parameter names of async functions: in scope in generated declarations
+	tpRename  map[*types.TypeParam]string // blank type parameters' names in generated code (tparamName)
 
 	// localName is the name each local type declared at the top of a
 	// Poll has there, localNames the set of them (localtype.go).

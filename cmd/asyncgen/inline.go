@@ -72,8 +72,8 @@ func (g *pkgGen) prepare(files []*outFile) {
 	// A future spawned where it is made goes into its task by value
 	// (spawnedFuture): its function needs the by-value constructor too.
 	for _, fn := range all {
-		for _, call := range fn.spawns {
-			if c, _, _ := g.spawnedFuture(call, g.spawnAt[call.Lparen].tw); c != nil && c.initName == "" {
+		for _, call := range fn.inPlace {
+			if c, _, _ := g.spawnedFuture(call, g.inPlaceAt[call.Lparen].tw); c != nil && c.initName == "" {
 				c.initName = g.uniqueTypeName("init" + upperFirst(c.futName))
 			}
 		}
@@ -159,9 +159,9 @@ func recvTypeName(fn *asyncFunc) string {
 
 // spawnForm is how a suspension point spawns a task: its twin's future
 // does the spawn at its first poll and is ready at once, so the lowering
-// calls, in its place, the rt function that does the same spawn with the
-// Context of the poll (expr.go's spawnNow), and the caller neither
-// suspends nor keeps the future in a field.
+// writes, in its place, a call of the rt function that does the same spawn
+// with the Context of the poll (inPlace), and the caller neither suspends
+// nor keeps the future in a field.
 type spawnForm struct {
 	name   string // the spawn: rt.name, or the set's method
 	now    string // the rt function (JoinSet's method with set) that spawns a Future with the Context
@@ -169,49 +169,83 @@ type spawnForm struct {
 	set    bool   // JoinSet.Spawn: the set becomes an argument (inline) or the receiver (now)
 }
 
-// spawnForms are the spawns, by their twins, that spawnNow lowers.
+// spawnForms are the spawns, by their twins, that inPlace writes in place.
 var spawnForms = map[string]spawnForm{
 	"SpawnAsync":         {name: "Spawn", now: "SpawnIn", inline: "SpawnInlineIn"},
 	"SpawnNamedAsync":    {name: "SpawnNamed", now: "SpawnNamedIn", inline: "SpawnNamedInlineIn"},
 	"JoinSet.SpawnAsync": {name: "Spawn", now: "SpawnIn", inline: "JoinSetSpawnInlineIn", set: true},
 }
 
-// spawnCall is a spawn written in place (spawnInPlace): no suspension
-// point, but a call of rt's form that spawns with the poll's Context.
-type spawnCall struct {
-	call *ast.CallExpr // as written
-	tw   *twin
-	form spawnForm
-	targ types.Type // the future's output: rt's form's type argument (not for a JoinSet)
+// contextMethods are rt's functions without parameters whose twin's future
+// is ready at its first poll with what a method of the poll's Context
+// returns, by function: rt.Now() reads the clock of the runtime polling
+// it, cx.Now(); rt.CurrentHandle() is a handle on that runtime,
+// cx.Handle(). inPlace writes the method's call in their place.
+var contextMethods = map[string]string{
+	"Now":           "Now",
+	"CurrentHandle": "Handle",
 }
 
-// spawnInPlace reports whether call, a suspension point by the twin rule
-// with twin tw, is a spawn whose twin's future spawns at its first poll
-// and is ready at once, and whose form with the poll's Context can be
-// written here: then it is no suspension point (Go's order of evaluation
-// holds with the call where it stands, and nothing around it is spilled),
-// and the printer writes it as that form (irFunc.spawnIn). A spawn through
-// a func value, or whose type argument cannot be spelled here, stays a
-// suspension point: an await of its twin's future, which is ready at once.
-func (g *pkgGen) spawnInPlace(fn *asyncFunc, call *ast.CallExpr, tw *twin) bool {
-	form, ok := g.spawnFormOf(call, tw)
-	if !ok {
+// inPlaceCall is a call that is a suspension point by the twin rule but is
+// written in place (inPlace): a call of rt's form that spawns with the
+// poll's Context, or of a method of the Context.
+type inPlaceCall struct {
+	call   *ast.CallExpr // as written
+	tw     *twin
+	form   spawnForm  // a spawn's
+	targ   types.Type // a spawn's future's output: rt's form's type argument (not for a JoinSet)
+	method string     // the Context's method for a call of contextMethods
+}
+
+// inPlace reports whether call, a suspension point by the twin rule with
+// twin tw, is one whose twin's future is ready at its first poll with
+// what a call with the poll's Context returns, and whose form with the
+// Context can be written here: a spawn (rt.Spawn(f) is rt.SpawnIn[T](cx,
+// f)) or a call of contextMethods (rt.Now() is cx.Now()). Then it is no
+// suspension point (Go's order of evaluation holds with the call where it
+// stands, and nothing around it is spilled), and the printer writes it in
+// that form (irFunc.writeInPlace). A spawn through a func value, or whose
+// type argument cannot be spelled here, stays a suspension point: an await
+// of its twin's future, which is ready at once.
+func (g *pkgGen) inPlace(fn *asyncFunc, call *ast.CallExpr, tw *twin) bool {
+	sc := &inPlaceCall{call: call, tw: tw}
+	if form, ok := g.spawnFormOf(call, tw); ok {
+		sc.form = form
+		if !form.set {
+			targs := g.calleeTypeArgs(call)
+			if len(targs) != 1 || !g.spellableAll(targs) {
+				return false
+			}
+			sc.targ = targs[0]
+		}
+	} else if m := g.contextMethodOf(call, tw); m != "" {
+		sc.method = m
+	} else {
 		return false
 	}
-	sc := &spawnCall{call: call, tw: tw, form: form}
-	if !form.set {
-		targs := g.calleeTypeArgs(call)
-		if len(targs) != 1 || !g.spellableAll(targs) {
-			return false
-		}
-		sc.targ = targs[0]
+	if g.inPlaceAt == nil {
+		g.inPlaceAt = map[token.Pos]*inPlaceCall{}
 	}
-	if g.spawnAt == nil {
-		g.spawnAt = map[token.Pos]*spawnCall{}
-	}
-	g.spawnAt[call.Lparen] = sc
-	fn.spawns = append(fn.spawns, call)
+	g.inPlaceAt[call.Lparen] = sc
+	fn.inPlace = append(fn.inPlace, call)
 	return true
+}
+
+// contextMethodOf returns the Context's method that call, a suspension
+// point with twin tw, is written as (contextMethods); "" for any other.
+func (g *pkgGen) contextMethodOf(call *ast.CallExpr, tw *twin) string {
+	if tw == nil || tw.fn == nil || len(call.Args) != 0 {
+		return ""
+	}
+	f, _ := g.callee(call)
+	if f == nil || f.Pkg() == nil || f.Pkg().Path() != rtPath || f.Type().(*types.Signature).Recv() != nil {
+		return ""
+	}
+	m := contextMethods[f.Name()]
+	if m == "" || tw.fn.Pkg() != f.Pkg() || tw.fn.Name() != f.Name()+"Async" {
+		return ""
+	}
+	return m
 }
 
 // spawnFormOf returns the form of call, a suspension point with twin tw,

@@ -224,8 +224,8 @@ func (p *stmtPrinter) expr(x ast.Expr) {
 			p.closureCall(cl)
 			return
 		}
-		if sc := ir.g.spawnAt[x.Lparen]; sc != nil && x.Lparen.IsValid() {
-			x = ir.spawnIn(sc, x)
+		if sc := ir.g.inPlaceAt[x.Lparen]; sc != nil && x.Lparen.IsValid() {
+			x = ir.writeInPlace(sc, x)
 		}
 		if p.drec != "" && p.lit == p.drecLit && isBuiltin(ir.g.info, x.Fun, "recover") {
 			p.tok(ir.nFut + "." + p.drec + "(recover())")
