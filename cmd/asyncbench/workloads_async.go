@@ -29,24 +29,22 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var h *rt.JoinHandle[time.Duration]
 	var d time.Duration
 	var err error
-	var r *rt.JoinHandle[time.Duration]
-	var r_2 rt.Tuple2[time.Duration, error]
+	var r rt.Tuple2[time.Duration, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // inside starts
-			/*line workloads.go:23:7*/ r = rt.SpawnIn[time.Duration](cx, take(&fut.f))
-			/*line workloads.go:23:2*/ h = r
+			/*line workloads.go:23:2*/ h = rt.SpawnIn[time.Duration](cx, take(&fut.f))
 			/*line workloads.go:24:12*/ fut.aw0 = h.JoinAsync()
-			/*line workloads_async.go:41:4*/ fallthrough
+			/*line workloads_async.go:39:4*/ fallthrough
 		case 1: // resumes at workloads.go:24:12
-			/*line workloads.go:24:12*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:44:4*/ if !ready {
+			/*line workloads.go:24:12*/ r, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:42:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads.go:24:2*/ d, err = r_2.V0, r_2.V1
+			/*line workloads.go:24:2*/ d, err = r.V0, r.V1
 			/*line workloads.go:25:2*/ if err != nil {
 				/*line workloads.go:26:3*/ panic(err)
 			}
@@ -55,7 +53,7 @@ func (fut *insideFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:28:2*/ return d, true
 			}
 		default:
-			/*line workloads_async.go:58:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:56:4*/ panic("corio: insideAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -108,11 +106,11 @@ func (fut *trivialFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // trivial starts
 			/*line workloads.go:35:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:111:5*/ fut.state = -1
+				/*line workloads_async.go:109:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:115:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:113:4*/ panic("corio: trivialAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -151,35 +149,21 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var c *counter
-	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // spawnMany starts
 			/*line workloads.go:42:2*/ c = newCounter(fut.n)
 			/*line workloads.go:43:2*/ fut.start = clockStart()
-			/*line workloads.go:44:6*/ i = 0
-			/*line workloads_async.go:162:4*/ fallthrough
-		case 1:
-			/*line workloads.go:44:14*/ if !(i < fut.n) {
-				/*line workloads_async.go:165:5*/ state = 4
-				continue
+			/*line workloads.go:44:2*/ for i := 0; i < fut.n; i++ {
+				/*line workloads.go:45:3*/ rt.SpawnInlineIn[struct{}, trivialFuture](cx, initTrivialFuture(c))
 			}
-			fallthrough
-		case 2:
-			/*line workloads.go:45:3*/ rt.SpawnInlineIn[struct{}, trivialFuture](cx, initTrivialFuture(c))
-			/*line workloads_async.go:171:4*/ fallthrough
-		case 3:
-			/*line workloads.go:44:21*/ i++
-			/*line workloads_async.go:174:4*/ state = 1
-			continue
-		case 4:
 			/*line workloads.go:47:2*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:178:4*/ fallthrough
-		case 5: // resumes at workloads.go:47:2
+			/*line workloads_async.go:162:4*/ fallthrough
+		case 1: // resumes at workloads.go:47:2
 			/*line workloads.go:47:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:181:4*/ if !ready {
-				fut.state = 5
+			/*line workloads_async.go:165:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -188,7 +172,7 @@ func (fut *spawnManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:48:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:191:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:175:4*/ panic("corio: spawnManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -207,7 +191,7 @@ func (fut *spawnManyFuture) Cancel() {
 func (fut *spawnManyFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.spawnMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 5:
+	case 1:
 		t.Line, t.Awaiting = 47, fut.aw0
 	}
 	return t
@@ -249,11 +233,11 @@ func (fut *chainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line workloads.go:59:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(fut.n-1, take(&fut.done)))
 			{
-				/*line workloads_async.go:252:5*/ fut.state = -1
+				/*line workloads_async.go:236:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:256:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:240:4*/ panic("corio: chainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -300,10 +284,10 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:67:2*/ fut.start = clockStart()
 			/*line workloads.go:68:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(fut.n, done))
 			/*line workloads.go:69:2*/ fut.aw0 = done.WaitAsync()
-			/*line workloads_async.go:303:4*/ fallthrough
+			/*line workloads_async.go:287:4*/ fallthrough
 		case 1: // resumes at workloads.go:69:2
 			/*line workloads.go:69:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:306:4*/ if !ready {
+			/*line workloads_async.go:290:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -313,7 +297,7 @@ func (fut *chainedSpawnFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:70:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:316:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:300:4*/ panic("corio: chainedSpawnAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -370,36 +354,36 @@ func (fut *yielderFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // yielder starts
 			/*line workloads.go:77:6*/ fut.i = 0
-			/*line workloads_async.go:373:4*/ fallthrough
+			/*line workloads_async.go:357:4*/ fallthrough
 		case 1:
 			/*line workloads.go:77:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:376:5*/ state = 5
+				/*line workloads_async.go:360:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:78:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line workloads_async.go:382:4*/ fallthrough
+			/*line workloads_async.go:366:4*/ fallthrough
 		case 3: // resumes at workloads.go:78:3
 			/*line workloads.go:78:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:385:4*/ if !ready {
+			/*line workloads_async.go:369:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line workloads_async.go:390:4*/ fallthrough
+			/*line workloads_async.go:374:4*/ fallthrough
 		case 4:
 			/*line workloads.go:77:21*/ fut.i++
-			/*line workloads_async.go:393:4*/ state = 1
+			/*line workloads_async.go:377:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:80:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:398:5*/ fut.state = -1
+				/*line workloads_async.go:382:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:402:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:386:4*/ panic("corio: yielderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -444,35 +428,21 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var c *counter
-	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // yieldMany starts
 			/*line workloads.go:87:2*/ c = newCounter(fut.tasks)
 			/*line workloads.go:88:2*/ fut.start = clockStart()
-			/*line workloads.go:89:6*/ i = 0
-			/*line workloads_async.go:455:4*/ fallthrough
-		case 1:
-			/*line workloads.go:89:14*/ if !(i < fut.tasks) {
-				/*line workloads_async.go:458:5*/ state = 4
-				continue
+			/*line workloads.go:89:2*/ for i := 0; i < fut.tasks; i++ {
+				/*line workloads.go:90:3*/ rt.SpawnInlineIn[struct{}, yielderFuture](cx, initYielderFuture(fut.k, c))
 			}
-			fallthrough
-		case 2:
-			/*line workloads.go:90:3*/ rt.SpawnInlineIn[struct{}, yielderFuture](cx, initYielderFuture(fut.k, c))
-			/*line workloads_async.go:464:4*/ fallthrough
-		case 3:
-			/*line workloads.go:89:25*/ i++
-			/*line workloads_async.go:467:4*/ state = 1
-			continue
-		case 4:
 			/*line workloads.go:92:2*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:471:4*/ fallthrough
-		case 5: // resumes at workloads.go:92:2
+			/*line workloads_async.go:441:4*/ fallthrough
+		case 1: // resumes at workloads.go:92:2
 			/*line workloads.go:92:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:474:4*/ if !ready {
-				fut.state = 5
+			/*line workloads_async.go:444:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -481,7 +451,7 @@ func (fut *yieldManyFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:93:2*/ return clockSince(fut.start), true
 			}
 		default:
-			/*line workloads_async.go:484:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:454:4*/ panic("corio: yieldManyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -500,7 +470,7 @@ func (fut *yieldManyFuture) Cancel() {
 func (fut *yieldManyFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.yieldMany", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 5:
+	case 1:
 		t.Line, t.Awaiting = 92, fut.aw0
 	}
 	return t
@@ -543,13 +513,13 @@ poll:
 	for {
 		switch state {
 		case 0: // echo starts
-			/*line workloads_async.go:546:4*/ fallthrough
+			/*line workloads_async.go:516:4*/ fallthrough
 		case 1:
 			/*line workloads.go:101:12*/ fut.av0 = fut.in.MakeRecv()
-			/*line workloads_async.go:549:4*/ fallthrough
+			/*line workloads_async.go:519:4*/ fallthrough
 		case 2: // resumes at workloads.go:101:12
 			/*line workloads.go:101:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:552:4*/ if !ready {
+			/*line workloads_async.go:522:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -562,17 +532,17 @@ poll:
 				}
 			}
 			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
-			/*line workloads_async.go:565:4*/ fallthrough
+			/*line workloads_async.go:535:4*/ fallthrough
 		case 3: // resumes at workloads.go:105:13
 			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:568:4*/ if !ready {
+			/*line workloads_async.go:538:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:575:5*/ state = 1
+				/*line workloads_async.go:545:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -581,11 +551,11 @@ poll:
 		case 5:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:584:5*/ fut.state = -1
+				/*line workloads_async.go:554:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:588:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:558:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -651,40 +621,38 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var v int
 	var ok bool
 	var err_2 error
-	var r *rt.JoinHandle[struct{}]
-	var r_2 error
-	var r_3 rt.Tuple2[int, bool]
-	var r_4 rt.Tuple2[struct{}, error]
+	var r error
+	var r_2 rt.Tuple2[int, bool]
+	var r_3 rt.Tuple2[struct{}, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // pingPong starts
 			/*line workloads.go:117:2*/ fut.atx, arx = syncx.NewChannel[int](1)
 			/*line workloads.go:118:2*/ btx, fut.brx = syncx.NewChannel[int](1)
-			/*line workloads.go:119:7*/ r = rt.SpawnInlineIn[struct{}, echoFuture](cx, initEchoFuture(arx, btx))
-			/*line workloads.go:119:2*/ fut.h = r
+			/*line workloads.go:119:2*/ fut.h = rt.SpawnInlineIn[struct{}, echoFuture](cx, initEchoFuture(arx, btx))
 			/*line workloads.go:120:2*/ fut.start = clockStart()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:668:4*/ fallthrough
+			/*line workloads_async.go:636:4*/ fallthrough
 		case 1:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:671:5*/ state = 9
+				/*line workloads_async.go:639:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line workloads_async.go:677:4*/ fallthrough
+			/*line workloads_async.go:645:4*/ fallthrough
 		case 3: // resumes at workloads.go:122:13
-			/*line workloads.go:122:13*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:680:4*/ if !ready {
+			/*line workloads.go:122:13*/ r, ready = (&fut.av0).Poll(cx)
+			/*line workloads_async.go:648:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line workloads.go:122:6*/ err = r_2
+			/*line workloads.go:122:6*/ err = r
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:687:5*/ state = 5
+				/*line workloads_async.go:655:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -692,17 +660,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:123:4*/ panic(err)
 		case 5:
 			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
-			/*line workloads_async.go:695:4*/ fallthrough
+			/*line workloads_async.go:663:4*/ fallthrough
 		case 6: // resumes at workloads.go:125:15
-			/*line workloads.go:125:15*/ r_3, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:698:4*/ if !ready {
+			/*line workloads.go:125:15*/ r_2, ready = (&fut.av1).Poll(cx)
+			/*line workloads_async.go:666:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
-			/*line workloads.go:125:6*/ v, ok = r_3.V0, r_3.V1
+			/*line workloads.go:125:6*/ v, ok = r_2.V0, r_2.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:705:5*/ state = 8
+				/*line workloads_async.go:673:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -710,25 +678,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 8:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:713:4*/ state = 1
+			/*line workloads_async.go:681:4*/ state = 1
 			continue
 		case 9:
 			/*line workloads.go:129:2*/ fut.start = clockSince(fut.start)
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:719:4*/ fut.brx = nil
+			/*line workloads_async.go:687:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 10: // resumes at workloads.go:131:15
-			/*line workloads.go:131:15*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:724:4*/ if !ready {
+			/*line workloads.go:131:15*/ r_3, ready = fut.aw0.Poll(cx)
+			/*line workloads_async.go:692:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads.go:131:5*/ _, err_2 = r_4.V0, r_4.V1
+			/*line workloads.go:131:5*/ _, err_2 = r_3.V0, r_3.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:731:5*/ state = 12
+				/*line workloads_async.go:699:5*/ state = 12
 				continue
 			}
 			fallthrough
@@ -740,7 +708,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.start, true
 			}
 		default:
-			/*line workloads_async.go:743:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:711:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -813,26 +781,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:816:4*/ fallthrough
+			/*line workloads_async.go:784:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:819:5*/ state = 6
+				/*line workloads_async.go:787:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
-			/*line workloads_async.go:825:4*/ fallthrough
+			/*line workloads_async.go:793:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:828:4*/ if !ready {
+			/*line workloads_async.go:796:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:835:5*/ state = 5
+				/*line workloads_async.go:803:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -840,15 +808,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:843:4*/ state = 1
+			/*line workloads_async.go:811:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:847:5*/ fut.state = -1
+				/*line workloads_async.go:815:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:851:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:819:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -901,7 +869,6 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var zero time.Duration
 	var ready bool
 	var tx *syncx.Sender[int]
-	var i int
 	var v int
 	var ok bool
 	var elapsed time.Duration
@@ -913,37 +880,24 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:154:2*/ tx, fut.rx = syncx.NewChannel[int](chanCap)
 			/*line workloads.go:155:2*/ fut.each = fut.n / fut.p
 			/*line workloads.go:156:2*/ fut.start = clockStart()
-			/*line workloads.go:157:6*/ i = 0
-			/*line workloads_async.go:917:4*/ fallthrough
+			/*line workloads.go:157:2*/ for i := 0; i < fut.p; i++ {
+				/*line workloads.go:158:3*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx.Clone(), fut.each))
+			}
+			/*line workloads.go:160:2*/ fut.got, fut.sum = 0, 0
+			/*line workloads_async.go:887:4*/ fallthrough
 		case 1:
-			/*line workloads.go:157:14*/ if !(i < fut.p) {
-				/*line workloads_async.go:920:5*/ state = 4
+			/*line workloads.go:161:6*/ if !(fut.got < fut.each*fut.p) {
+				/*line workloads_async.go:890:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line workloads.go:158:3*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx.Clone(), fut.each))
-			/*line workloads_async.go:926:4*/ fallthrough
-		case 3:
-			/*line workloads.go:157:21*/ i++
-			/*line workloads_async.go:929:4*/ state = 1
-			continue
-		case 4:
-			/*line workloads.go:160:2*/ fut.got, fut.sum = 0, 0
-			/*line workloads_async.go:933:4*/ fallthrough
-		case 5:
-			/*line workloads.go:161:6*/ if !(fut.got < fut.each*fut.p) {
-				/*line workloads_async.go:936:5*/ state = 8
-				continue
-			}
-			fallthrough
-		case 6:
 			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line workloads_async.go:942:4*/ fallthrough
-		case 7: // resumes at workloads.go:162:12
+			/*line workloads_async.go:896:4*/ fallthrough
+		case 3: // resumes at workloads.go:162:12
 			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:945:4*/ if !ready {
-				fut.state = 7
+			/*line workloads_async.go:899:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.RecvFuture[int]{}
@@ -953,9 +907,9 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:166:3*/ fut.got++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:956:4*/ state = 5
+			/*line workloads_async.go:910:4*/ state = 1
 			continue
-		case 8:
+		case 4:
 			/*line workloads.go:169:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:170:2*/ checkMPSC(fut.p, fut.each, fut.got, fut.sum)
 			{
@@ -963,7 +917,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:966:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:920:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -972,7 +926,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mpscFuture) Cancel() {
 	switch fut.state {
-	case 7:
+	case 3:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = syncx.RecvFuture[int]{}
@@ -983,7 +937,7 @@ func (fut *mpscFuture) Cancel() {
 func (fut *mpscFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.mpsc", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 162, &fut.av0
 	}
 	return t
@@ -1025,10 +979,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = clockStart()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:1028:4*/ fallthrough
+			/*line workloads_async.go:982:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:1031:5*/ state = 5
+				/*line workloads_async.go:985:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1038,10 +992,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:1041:4*/ fallthrough
+			/*line workloads_async.go:995:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1044:4*/ if !ready {
+			/*line workloads_async.go:998:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1051,10 +1005,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1054:4*/ fallthrough
+			/*line workloads_async.go:1008:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1057:4*/ state = 1
+			/*line workloads_async.go:1011:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = clockSince(fut.start)
@@ -1066,7 +1020,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1069:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1023:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1125,41 +1079,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1128:4*/ fallthrough
+			/*line workloads_async.go:1082:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1131:5*/ state = 5
+				/*line workloads_async.go:1085:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
-			/*line workloads_async.go:1137:4*/ fallthrough
+			/*line workloads_async.go:1091:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1140:4*/ if !ready {
+			/*line workloads_async.go:1094:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1147:4*/ fallthrough
+			/*line workloads_async.go:1101:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1150:4*/ state = 1
+			/*line workloads_async.go:1104:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1155:5*/ fut.state = -1
+				/*line workloads_async.go:1109:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1159:4*/ fut.state = -1
+			/*line workloads_async.go:1113:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1162:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1116:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1222,7 +1176,6 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var driven, fresh bool
 	var m *syncx.Mutex
 	var c *counter
-	var i int
 	var elapsed time.Duration
 	state := fut.state
 	for {
@@ -1230,62 +1183,49 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1233:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1186:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = clockStart()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1238:5*/ state = 3
+				/*line workloads_async.go:1191:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(m, fut.each, fut.x, c)
-			/*line workloads_async.go:1244:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1197:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1201:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1250:4*/ if driven {
+			/*line workloads_async.go:1203:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1253:4*/ if !ready {
+			/*line workloads_async.go:1206:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1259:4*/ state = 9
+			/*line workloads_async.go:1212:4*/ state = 5
 			continue
 		case 3:
-			/*line workloads.go:224:7*/ i = 0
-			/*line workloads_async.go:1263:4*/ fallthrough
-		case 4:
-			/*line workloads.go:224:15*/ if !(i < fut.t) {
-				/*line workloads_async.go:1266:5*/ state = 7
-				continue
+			/*line workloads.go:224:3*/ for i := 0; i < fut.t; i++ {
+				/*line workloads.go:225:4*/ rt.SpawnInlineIn[struct{}, lockLoopFuture](cx, initLockLoopFuture(m, fut.each, fut.x, c))
 			}
-			fallthrough
-		case 5:
-			/*line workloads.go:225:4*/ rt.SpawnInlineIn[struct{}, lockLoopFuture](cx, initLockLoopFuture(m, fut.each, fut.x, c))
-			/*line workloads_async.go:1272:4*/ fallthrough
-		case 6:
-			/*line workloads.go:224:22*/ i++
-			/*line workloads_async.go:1275:4*/ state = 4
-			continue
-		case 7:
 			/*line workloads.go:227:3*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:1279:4*/ fallthrough
-		case 8: // resumes at workloads.go:227:3
+			/*line workloads_async.go:1219:4*/ fallthrough
+		case 4: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1282:4*/ if !ready {
-				fut.state = 8
+			/*line workloads_async.go:1222:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1287:4*/ fallthrough
-		case 9:
+			/*line workloads_async.go:1227:4*/ fallthrough
+		case 5:
 			/*line workloads.go:229:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:231:3*/ panic("asyncbench: the mutex let two tasks in")
@@ -1295,7 +1235,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1298:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1238:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1318,7 +1258,7 @@ func (fut *mutexRunFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 222, fut.aw0
-	case 8:
+	case 4:
 		t.Line, t.Awaiting = 227, fut.aw0
 	}
 	return t
@@ -1360,26 +1300,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1363:4*/ fallthrough
+			/*line workloads_async.go:1303:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1366:5*/ state = 7
+				/*line workloads_async.go:1306:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
-			/*line workloads_async.go:1372:4*/ fallthrough
+			/*line workloads_async.go:1312:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1375:4*/ if !ready {
+			/*line workloads_async.go:1315:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1382:5*/ state = 5
+				/*line workloads_async.go:1322:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1388,22 +1328,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1391:4*/ fallthrough
+			/*line workloads_async.go:1331:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1394:4*/ state = 1
+			/*line workloads_async.go:1334:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1399:5*/ fut.state = -1
+				/*line workloads_async.go:1339:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1403:4*/ fut.state = -1
+			/*line workloads_async.go:1343:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1406:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1346:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1466,7 +1406,6 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 	var driven, fresh bool
 	var s *syncx.Semaphore
 	var c *counter
-	var i int
 	var elapsed time.Duration
 	state := fut.state
 	for {
@@ -1474,62 +1413,49 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1477:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1416:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = clockStart()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1482:5*/ state = 3
+				/*line workloads_async.go:1421:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(s, fut.each, fut.x, c)
-			/*line workloads_async.go:1488:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1427:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1494:4*/ if driven {
+			/*line workloads_async.go:1433:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1497:4*/ if !ready {
+			/*line workloads_async.go:1436:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1503:4*/ state = 9
+			/*line workloads_async.go:1442:4*/ state = 5
 			continue
 		case 3:
-			/*line workloads.go:263:7*/ i = 0
-			/*line workloads_async.go:1507:4*/ fallthrough
-		case 4:
-			/*line workloads.go:263:15*/ if !(i < fut.t) {
-				/*line workloads_async.go:1510:5*/ state = 7
-				continue
+			/*line workloads.go:263:3*/ for i := 0; i < fut.t; i++ {
+				/*line workloads.go:264:4*/ rt.SpawnInlineIn[struct{}, semLoopFuture](cx, initSemLoopFuture(s, fut.each, fut.x, c))
 			}
-			fallthrough
-		case 5:
-			/*line workloads.go:264:4*/ rt.SpawnInlineIn[struct{}, semLoopFuture](cx, initSemLoopFuture(s, fut.each, fut.x, c))
-			/*line workloads_async.go:1516:4*/ fallthrough
-		case 6:
-			/*line workloads.go:263:22*/ i++
-			/*line workloads_async.go:1519:4*/ state = 4
-			continue
-		case 7:
 			/*line workloads.go:266:3*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:1523:4*/ fallthrough
-		case 8: // resumes at workloads.go:266:3
+			/*line workloads_async.go:1449:4*/ fallthrough
+		case 4: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1526:4*/ if !ready {
-				fut.state = 8
+			/*line workloads_async.go:1452:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1531:4*/ fallthrough
-		case 9:
+			/*line workloads_async.go:1457:4*/ fallthrough
+		case 5:
 			/*line workloads.go:268:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
 				/*line workloads.go:270:3*/ panic("asyncbench: the semaphore let two tasks in")
@@ -1539,7 +1465,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1542:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1468:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1562,7 +1488,7 @@ func (fut *semaphoreRunFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 261, fut.aw0
-	case 8:
+	case 4:
 		t.Line, t.Awaiting = 266, fut.aw0
 	}
 	return t
@@ -1612,21 +1538,21 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:285:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx0, fut.each))
 			/*line workloads.go:286:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx1, fut.each))
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1615:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1541:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1617:4*/ fallthrough
+			/*line workloads_async.go:1543:4*/ fallthrough
 		case 1:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1620:5*/ state = 5
+				/*line workloads_async.go:1546:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1626:4*/ fallthrough
+			/*line workloads_async.go:1552:4*/ fallthrough
 		case 3: // resumes at workloads.go:289:8
 			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1629:4*/ if !ready {
+			/*line workloads_async.go:1555:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1641,10 +1567,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1644:4*/ fallthrough
+			/*line workloads_async.go:1570:4*/ fallthrough
 		case 4:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1647:4*/ state = 1
+			/*line workloads_async.go:1573:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:300:2*/ elapsed = clockSince(fut.start)
@@ -1655,7 +1581,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1658:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1584:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1713,21 +1639,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1716:4*/ fut.n = nil
+			/*line workloads_async.go:1642:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1720:4*/ if !ready {
+			/*line workloads_async.go:1646:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1726:5*/ fut.state = -1
+				/*line workloads_async.go:1652:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1730:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1656:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1783,20 +1709,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line workloads_async.go:1786:4*/ fallthrough
+			/*line workloads_async.go:1712:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1789:4*/ if !ready {
+			/*line workloads_async.go:1715:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1795:5*/ fut.state = -1
+				/*line workloads_async.go:1721:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1799:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1725:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1844,54 +1770,34 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var zero struct{}
 	var ready bool
 	var started *counter
-	var i int
 	state := fut.state
 	for {
 		switch state {
 		case 0: // spawnIdle starts
 			/*line workloads.go:327:2*/ started = newCounter(fut.k)
-			/*line workloads.go:328:6*/ i = 0
-			/*line workloads_async.go:1854:4*/ fallthrough
-		case 1:
-			/*line workloads.go:328:14*/ if !(i < fut.k) {
-				/*line workloads_async.go:1857:5*/ state = 6
-				continue
+			/*line workloads.go:328:2*/ for i := 0; i < fut.k; i++ {
+				/*line workloads.go:329:3*/ if fut.n != nil {
+					/*line workloads.go:330:4*/ rt.SpawnInlineIn[struct{}, idleOnNotifyFuture](cx, initIdleOnNotifyFuture(fut.n, started))
+				} else {
+					/*line workloads.go:332:4*/ rt.SpawnInlineIn[struct{}, idleOnSleepFuture](cx, initIdleOnSleepFuture(started))
+				}
 			}
-			fallthrough
-		case 2:
-			/*line workloads.go:329:6*/ if !(fut.n != nil) {
-				/*line workloads_async.go:1863:5*/ state = 4
-				continue
-			}
-			fallthrough
-		case 3:
-			/*line workloads.go:330:4*/ rt.SpawnInlineIn[struct{}, idleOnNotifyFuture](cx, initIdleOnNotifyFuture(fut.n, started))
-			/*line workloads_async.go:1869:4*/ state = 5
-			continue
-		case 4:
-			/*line workloads.go:332:4*/ rt.SpawnInlineIn[struct{}, idleOnSleepFuture](cx, initIdleOnSleepFuture(started))
-			/*line workloads_async.go:1873:4*/ fallthrough
-		case 5:
-			/*line workloads.go:328:21*/ i++
-			/*line workloads_async.go:1876:4*/ state = 1
-			continue
-		case 6:
 			/*line workloads.go:335:2*/ fut.aw0 = started.done.WaitAsync()
-			/*line workloads_async.go:1880:4*/ fut.n = nil
+			/*line workloads_async.go:1786:4*/ fut.n = nil
 			fallthrough
-		case 7: // resumes at workloads.go:335:2
+		case 1: // resumes at workloads.go:335:2
 			/*line workloads.go:335:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1884:4*/ if !ready {
-				fut.state = 7
+			/*line workloads_async.go:1790:4*/ if !ready {
+				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1890:5*/ fut.state = -1
+				/*line workloads_async.go:1796:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1894:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1800:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1910,7 +1816,7 @@ func (fut *spawnIdleFuture) Cancel() {
 func (fut *spawnIdleFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.spawnIdle", File: "github.com/corio-go/corio/cmd/asyncbench/workloads.go"}
 	switch fut.state {
-	case 7:
+	case 1:
 		t.Line, t.Awaiting = 335, fut.aw0
 	}
 	return t

@@ -169,10 +169,9 @@ func (fut *sessionFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	var err error
 	var rest []byte
 	var line string
-	var r *rt.JoinHandle[struct{}]
-	var r_2 error
-	var r_3 rt.Tuple2[*netx.Buf, error]
-	var r_4 error
+	var r error
+	var r_2 rt.Tuple2[*netx.Buf, error]
+	var r_3 error
 	state := fut.state
 poll:
 	for {
@@ -181,42 +180,41 @@ poll:
 			/*line main.go:176:2*/ fut.outTx, outRx = syncx.NewChannel[string](fut.cfg.Outbox)
 			/*line main.go:177:2*/ fut.c = &client{name: take(&fut.name), conn: fut.conn, outbox: fut.outTx}
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
-			/*line main.go:179:12*/ r = rt.SpawnInlineIn[struct{}, writeLoopFuture](cx, initWriteLoopFuture(take(&fut.conn), wr, outRx))
-			/*line main.go:179:2*/ fut.writer = r
+			/*line main.go:179:2*/ fut.writer = rt.SpawnInlineIn[struct{}, writeLoopFuture](cx, initWriteLoopFuture(take(&fut.conn), wr, outRx))
 			/*line main.go:180:5*/ fut.av0 = fut.events.MakeSend(event{kind: joined, c: fut.c})
-			/*line main_async.go:187:4*/ fallthrough
+			/*line main_async.go:185:4*/ fallthrough
 		case 1: // resumes at main.go:180:5
-			/*line main.go:180:5*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:190:4*/ if !ready {
+			/*line main.go:180:5*/ r, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:188:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main.go:180:5*/ if !(r_2 != nil) {
-				/*line main_async.go:196:5*/ state = 3
+			/*line main.go:180:5*/ if !(r != nil) {
+				/*line main_async.go:194:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:202:4*/ state = 14
+			/*line main_async.go:200:4*/ state = 14
 			continue
 		case 3:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:206:4*/ fallthrough
+			/*line main_async.go:204:4*/ fallthrough
 		case 4:
 			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:209:4*/ fut.outTx = nil
+			/*line main_async.go:207:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
 		case 5: // resumes at main.go:185:14
-			/*line main.go:185:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:214:4*/ if !ready {
+			/*line main.go:185:14*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
+			/*line main_async.go:212:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:185:4*/ b, err = r_3.V0, r_3.V1
+			/*line main.go:185:4*/ b, err = r_2.V0, r_2.V1
 			/*line main.go:186:4*/ if err != nil {
 				/*line main.go:187:5*/ {
 					state = 12
@@ -228,36 +226,36 @@ poll:
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:231:4*/ fallthrough
+			/*line main_async.go:229:4*/ fallthrough
 		case 6:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:234:5*/ state = 11
+				/*line main_async.go:232:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:239:4*/ line = fut.lines[fut.i]
+			/*line main_async.go:237:4*/ line = fut.lines[fut.i]
 			/*line main.go:194:8*/ fut.av0 = fut.events.MakeSend(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:241:4*/ fallthrough
+			/*line main_async.go:239:4*/ fallthrough
 		case 8: // resumes at main.go:194:8
-			/*line main.go:194:8*/ r_4, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:244:4*/ if !ready {
+			/*line main.go:194:8*/ r_3, ready = (&fut.av0).Poll(cx)
+			/*line main_async.go:242:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main.go:194:8*/ if !(r_4 != nil) {
-				/*line main_async.go:250:5*/ state = 10
+			/*line main.go:194:8*/ if !(r_3 != nil) {
+				/*line main_async.go:248:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:256:4*/ state = 11
+			/*line main_async.go:254:4*/ state = 11
 			continue
 		case 10:
 			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:260:4*/ state = 6
+			/*line main_async.go:258:4*/ state = 6
 			continue
 		case 11:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
@@ -266,44 +264,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:269:4*/ state = 4
+			/*line main_async.go:267:4*/ state = 4
 			continue
 		case 12:
 			/*line main.go:205:3*/ fut.av0 = fut.events.MakeSend(event{kind: left, c: fut.c})
-			/*line main_async.go:273:4*/ fut.c = nil
+			/*line main_async.go:271:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
 		case 13: // resumes at main.go:205:3
 			/*line main.go:205:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main_async.go:278:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main_async.go:283:4*/ fallthrough
 		case 14:
 			/*line main.go:207:2*/ take(&fut.events).Close()
 			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
-			/*line main_async.go:289:4*/ fut.c = nil
+			/*line main_async.go:287:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
 		case 15: // resumes at main.go:208:2
 			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main_async.go:293:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:302:5*/ fut.state = -1
+				/*line main_async.go:300:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:306:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:304:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -382,13 +380,13 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:385:4*/ fallthrough
+			/*line main_async.go:383:4*/ fallthrough
 		case 1:
 			/*line main.go:220:14*/ fut.av0 = fut.outbox.MakeRecv()
-			/*line main_async.go:388:4*/ fallthrough
+			/*line main_async.go:386:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
 			/*line main.go:220:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:391:4*/ if !ready {
+			/*line main_async.go:389:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -402,17 +400,17 @@ poll:
 			}
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
 			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:405:4*/ fallthrough
+			/*line main_async.go:403:4*/ fallthrough
 		case 3: // resumes at main.go:225:16
 			/*line main.go:225:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:408:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:415:5*/ state = 1
+				/*line main_async.go:413:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -420,11 +418,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:423:5*/ fut.state = -1
+				/*line main_async.go:421:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:427:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:425:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -493,13 +491,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:496:4*/ fallthrough
+			/*line main_async.go:494:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:499:4*/ fallthrough
+			/*line main_async.go:497:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
 			/*line main.go:286:16*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:502:4*/ if !ready {
+			/*line main_async.go:500:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -523,13 +521,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
 			/*line main.go:298:3*/ rt.SpawnInlineIn[struct{}, sessionFuture](cx, initSessionFuture(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:524:4*/ fallthrough
 		case 3:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:529:4*/ state = 1
+			/*line main_async.go:527:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:532:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:530:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -591,21 +589,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 	var evRx *syncx.Receiver[event]
 	var joinErr error
 	var r rt.Tuple2[*netx.TCPListener, error]
-	var r_2 *rt.JoinHandle[struct{}]
-	var r_3 *rt.JoinHandle[error]
-	var r_4 rt.Tuple2[os.Signal, bool]
-	var r_5 rt.Tuple2[error, error]
-	var r_6 rt.Tuple2[struct{}, error]
+	var r_2 rt.Tuple2[os.Signal, bool]
+	var r_3 rt.Tuple2[error, error]
+	var r_4 rt.Tuple2[struct{}, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:604:4*/ fut.addr = ""
+			/*line main_async.go:600:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
 			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main_async.go:604:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -619,61 +615,59 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:312:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
-			/*line main.go:314:10*/ r_2 = rt.SpawnInlineIn[struct{}, roomFuture](cx, initRoomFuture(evRx, fut.st))
-			/*line main.go:314:2*/ fut.room = r_2
-			/*line main.go:315:9*/ r_3 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main.go:315:2*/ fut.srv = r_3
+			/*line main.go:314:2*/ fut.room = rt.SpawnInlineIn[struct{}, roomFuture](cx, initRoomFuture(evRx, fut.st))
+			/*line main.go:315:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
 			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:627:4*/ fut.sigs = nil
+			/*line main_async.go:621:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:316:12
-			/*line main.go:316:12*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:631:4*/ if !ready {
+			/*line main.go:316:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:625:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:316:2*/ fut.sig, _ = r_4.V0, r_4.V1
+			/*line main.go:316:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
 			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:639:4*/ fut.srv = nil
+			/*line main_async.go:633:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:318:23
-			/*line main.go:318:23*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:643:4*/ if !ready {
+			/*line main.go:318:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:637:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:318:2*/ fut.serveErr, joinErr = r_5.V0, r_5.V1
+			/*line main.go:318:2*/ fut.serveErr, joinErr = r_3.V0, r_3.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:650:5*/ state = 7
+				/*line main_async.go:644:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
-			/*line main_async.go:656:4*/ fallthrough
+			/*line main_async.go:650:4*/ fallthrough
 		case 5: // resumes at main.go:320:3
 			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:659:4*/ if !ready {
+			/*line main_async.go:653:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
 			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:666:4*/ fut.room = nil
+			/*line main_async.go:660:4*/ fut.room = nil
 			fallthrough
 		case 6: // resumes at main.go:322:16
-			/*line main.go:322:16*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:670:4*/ if !ready {
+			/*line main.go:322:16*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
+			/*line main_async.go:664:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:322:3*/ _, joinErr = r_6.V0, r_6.V1
-			/*line main_async.go:676:4*/ fallthrough
+			/*line main.go:322:3*/ _, joinErr = r_4.V0, r_4.V1
+			/*line main_async.go:670:4*/ fallthrough
 		case 7:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -682,29 +676,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:685:4*/ fallthrough
+			/*line main_async.go:679:4*/ fallthrough
 		case 8:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:688:5*/ state = 12
+				/*line main_async.go:682:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:328:3*/ fut.av1 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:694:4*/ fut.evTx = nil
+			/*line main_async.go:688:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 10: // resumes at main.go:328:3
 			/*line main.go:328:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:699:4*/ if !ready {
+			/*line main_async.go:693:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.av1 = rt.SleepFuture{}
-			/*line main_async.go:704:4*/ fallthrough
+			/*line main_async.go:698:4*/ fallthrough
 		case 11:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:707:4*/ state = 8
+			/*line main_async.go:701:4*/ state = 8
 			continue
 		case 12:
 			{
@@ -712,7 +706,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:715:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:709:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -447,21 +447,15 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:128:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:129:3*/ fut.st.Active.Add(1)
-			/*line main.go:130:6*/ if !(fut.plain) {
-				/*line main_async.go:451:5*/ state = 4
-				continue
+			/*line main.go:130:3*/ if fut.plain {
+				/*line main.go:131:4*/ rt.SpawnInlineIn[struct{}, handlePlainFuture](cx, initHandlePlainFuture(c, fut.st))
+			} else {
+				/*line main.go:133:4*/ rt.SpawnInlineIn[struct{}, handleFuture](cx, initHandleFuture(c, fut.st))
 			}
-			fallthrough
-		case 3:
-			/*line main.go:131:4*/ rt.SpawnInlineIn[struct{}, handlePlainFuture](cx, initHandlePlainFuture(c, fut.st))
-			/*line main_async.go:457:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:133:4*/ rt.SpawnInlineIn[struct{}, handleFuture](cx, initHandleFuture(c, fut.st))
-			/*line main_async.go:461:4*/ state = 1
+			/*line main_async.go:455:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:464:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:458:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -521,20 +515,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 	var err error
 	var joinErr error
 	var r rt.Tuple2[*netx.TCPListener, error]
-	var r_2 *rt.JoinHandle[error]
-	var r_3 rt.Tuple2[os.Signal, bool]
-	var r_4 rt.Tuple2[error, error]
+	var r_2 rt.Tuple2[os.Signal, bool]
+	var r_3 rt.Tuple2[error, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:145:13*/ fut.aw0 = fut.lc.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:532:4*/ fut.addr = ""
+			/*line main_async.go:525:4*/ fut.addr = ""
 			fut.lc = nil
 			fallthrough
 		case 1: // resumes at main.go:145:13
 			/*line main.go:145:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:537:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -547,31 +540,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:149:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:150:9*/ r_2 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.plain, fut.st))
-			/*line main.go:150:2*/ fut.srv = r_2
+			/*line main.go:150:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.plain, fut.st))
 			/*line main.go:151:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:553:4*/ fut.sigs = nil
+			/*line main_async.go:545:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:151:12
-			/*line main.go:151:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:557:4*/ if !ready {
+			/*line main.go:151:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:549:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:151:2*/ fut.sig, _ = r_3.V0, r_3.V1
+			/*line main.go:151:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:152:2*/ take(&fut.ln).Close()
 			/*line main.go:153:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:565:4*/ fut.srv = nil
+			/*line main_async.go:557:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:153:23
-			/*line main.go:153:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:569:4*/ if !ready {
+			/*line main.go:153:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:561:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:153:2*/ fut.serveErr, joinErr = r_4.V0, r_4.V1
+			/*line main.go:153:2*/ fut.serveErr, joinErr = r_3.V0, r_3.V1
 			/*line main.go:154:2*/ if joinErr != nil {
 				/*line main.go:155:3*/ {
 					/*line main.go:155:3*/ fut.state = -1
@@ -579,27 +571,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:157:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:582:4*/ fallthrough
+			/*line main_async.go:574:4*/ fallthrough
 		case 4:
 			/*line main.go:157:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:585:5*/ state = 8
+				/*line main_async.go:577:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:158:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:591:4*/ fallthrough
+			/*line main_async.go:583:4*/ fallthrough
 		case 6: // resumes at main.go:158:3
 			/*line main.go:158:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:594:4*/ if !ready {
+			/*line main_async.go:586:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:599:4*/ fallthrough
+			/*line main_async.go:591:4*/ fallthrough
 		case 7:
 			/*line main.go:157:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:602:4*/ state = 4
+			/*line main_async.go:594:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -607,7 +599,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:160:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:610:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:602:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -114,57 +114,39 @@ func MainAsync(names []string) rt.Future[rt.Tuple2[int, error]] {
 func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var zero rt.Tuple2[int, error]
 	var ready bool
-	var name string
 	var h *rt.JoinHandle[int]
 	var n int
 	var err error
-	var i_2 int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:41:2*/ fut.handles = nil
-			/*line main.go:42:2*/ i_2 = 0
-			/*line main_async.go:130:4*/ fallthrough
+			/*line main.go:42:2*/ for _, name := range fut.names {
+				/*line main.go:45:3*/ fut.handles = append(fut.handles, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(name, 3)))
+			}
+			/*line main.go:47:2*/ fut.sum = 0
+			/*line main.go:48:2*/ fut.i = 0
+			/*line main_async.go:131:4*/ fallthrough
 		case 1:
-			/*line main.go:42:23*/ if !(i_2 < len(fut.names)) {
-				/*line main_async.go:133:5*/ state = 4
+			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
+				/*line main_async.go:134:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:138:4*/ name = fut.names[i_2]
-			/*line main.go:45:29*/ r = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(name, 3))
-			/*line main.go:45:3*/ fut.handles = append(take(&fut.handles), r)
-			/*line main_async.go:141:4*/ fallthrough
-		case 3:
-			/*line main_async.go:143:4*/ i_2++
-			/*line main_async.go:144:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:47:2*/ fut.sum = 0
-			/*line main.go:48:2*/ fut.i = 0
-			/*line main_async.go:149:4*/ fallthrough
-		case 5:
-			/*line main.go:48:20*/ if !(fut.i < len(fut.handles)) {
-				/*line main_async.go:152:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line main_async.go:157:4*/ h = fut.handles[fut.i]
+			/*line main_async.go:139:4*/ h = fut.handles[fut.i]
 			/*line main.go:49:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:159:4*/ fallthrough
-		case 7: // resumes at main.go:49:13
-			/*line main.go:49:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:162:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:141:4*/ fallthrough
+		case 3: // resumes at main.go:49:13
+			/*line main.go:49:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:144:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:49:3*/ n, err = r_2.V0, r_2.V1
+			/*line main.go:49:3*/ n, err = r.V0, r.V1
 			/*line main.go:50:3*/ if err != nil {
 				/*line main.go:51:4*/ {
 					/*line main.go:51:4*/ fut.state = -1
@@ -172,18 +154,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				}
 			}
 			/*line main.go:53:3*/ fut.sum += n
-			/*line main_async.go:175:4*/ fallthrough
-		case 8:
-			/*line main_async.go:177:4*/ fut.i++
-			/*line main_async.go:178:4*/ state = 5
+			/*line main_async.go:157:4*/ fallthrough
+		case 4:
+			/*line main_async.go:159:4*/ fut.i++
+			/*line main_async.go:160:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			{
 				/*line main.go:55:2*/ fut.state = -1
 				/*line main.go:55:2*/ return rt.Tuple2[int, error]{V0: fut.sum, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:186:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:168:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -202,7 +184,7 @@ func (fut *mainFuture) Cancel() {
 func (fut *mainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/hello/main.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 49, fut.aw0
 	}
 	return t
@@ -210,12 +192,3 @@ func (fut *mainFuture) Trace() rt.Trace {
 
 // If this fails to compile, Main changed since asyncgen ran: run go generate.
 var _ func([]string) (int, error) = Main
-
-// take returns *p and clears it: the last use of a future's field moves the
-// value out, so the future no longer keeps it reachable.
-func take[T interface{}](p *T) T {
-	v := *p
-	var z T
-	*p = z
-	return v
-}

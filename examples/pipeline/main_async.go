@@ -454,18 +454,15 @@ func (fut *runFuture) Poll(cx *rt.Context) (rt.Tuple2[Report, error], bool) {
 	var jobsRx *syncx.Receiver[int]
 	var resultsTx *syncx.Sender[Result]
 	var resultsRx *syncx.Receiver[Result]
-	var i int
 	var collector *rt.JoinHandle[rt.Tuple2[[]Result, string]]
 	var out rt.Tuple2[[]Result, string]
 	var delivered int
 	var ok bool
 	var err_2 error
 	var je **rt.JoinError
-	var r *rt.JoinHandle[error]
-	var r_2 *rt.JoinHandle[rt.Tuple2[[]Result, string]]
-	var r_3 rt.Tuple2[rt.Tuple2[[]Result, string], error]
-	var r_4 rt.Tuple3[int, bool, error]
-	var r_5 rt.Tuple2[error, error]
+	var r rt.Tuple2[rt.Tuple2[[]Result, string], error]
+	var r_2 rt.Tuple3[int, bool, error]
+	var r_3 rt.Tuple2[error, error]
 	state := fut.state
 poll:
 	for {
@@ -473,53 +470,38 @@ poll:
 		case 0: // Run starts
 			/*line main.go:156:2*/ jobsTx, jobsRx = syncx.NewChannel[int](2)
 			/*line main.go:157:2*/ resultsTx, resultsRx = syncx.NewChannel[Result](2)
-			/*line main.go:158:14*/ r = rt.SpawnInlineIn[error, produceFuture](cx, initProduceFuture(jobsTx, fut.n))
-			/*line main.go:158:2*/ fut.producer = r
+			/*line main.go:158:2*/ fut.producer = rt.SpawnInlineIn[error, produceFuture](cx, initProduceFuture(jobsTx, fut.n))
 			/*line main.go:159:2*/ fut.set = new(rt.JoinSet[int])
-			/*line main.go:160:6*/ i = 0
-			/*line main_async.go:480:4*/ fallthrough
-		case 1:
-			/*line main.go:160:14*/ if !(i < fut.workers) {
-				/*line main_async.go:483:5*/ state = 4
+			/*line main.go:160:2*/ for i := 0; i < fut.workers; i++ {
+				/*line main.go:163:3*/ rt.JoinSetSpawnInlineIn[int, workFuture](cx, fut.set, initWorkFuture(jobsRx, resultsTx.Clone(), fut.limit))
+			}
+			/*line main.go:165:2*/ resultsTx.Close()
+			/*line main.go:166:2*/ collector = rt.SpawnInlineIn[rt.Tuple2[[]Result, string], collectFuture](cx, initCollectFuture(resultsRx, jobsRx, fut.stopAfter, fut.idle))
+			/*line main.go:168:2*/ fut.rep = new(Report)
+			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
+			/*line main_async.go:482:4*/ fallthrough
+		case 1: // resumes at main.go:169:14
+			/*line main.go:169:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
+			/*line main_async.go:485:4*/ if !ready {
+				fut.state = 1
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:169:2*/ out, fut.err = r.V0, r.V1
+			/*line main.go:170:5*/ if !(fut.err != nil) {
+				/*line main_async.go:492:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:163:3*/ rt.JoinSetSpawnInlineIn[int, workFuture](cx, fut.set, initWorkFuture(jobsRx, resultsTx.Clone(), fut.limit))
-			/*line main_async.go:489:4*/ fallthrough
-		case 3:
-			/*line main.go:160:27*/ i++
-			/*line main_async.go:492:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:165:2*/ resultsTx.Close()
-			/*line main.go:166:15*/ r_2 = rt.SpawnInlineIn[rt.Tuple2[[]Result, string], collectFuture](cx, initCollectFuture(resultsRx, jobsRx, fut.stopAfter, fut.idle))
-			/*line main.go:166:2*/ collector = r_2
-			/*line main.go:168:2*/ fut.rep = new(Report)
-			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:500:4*/ fallthrough
-		case 5: // resumes at main.go:169:14
-			/*line main.go:169:14*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
-				fut.state = 5
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:169:2*/ out, fut.err = r_3.V0, r_3.V1
-			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:510:5*/ state = 8
-				continue
-			}
-			fallthrough
-		case 6:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:516:4*/ fut.producer = nil
+			/*line main_async.go:498:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
-		case 7: // resumes at main.go:171:3
+		case 3: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:521:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:503:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -527,7 +509,7 @@ poll:
 				/*line main.go:172:3*/ fut.state = -1
 				/*line main.go:172:3*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: fut.err}, true
 			}
-		case 8:
+		case 4:
 			/*line main.go:174:2*/ (*fut.rep).Results, (*fut.rep).Stopped = out.V0, out.V1
 			/*line main.go:175:2*/ sort.Slice((*fut.rep).Results, func(rep_p *Report) func(i int, j int) bool {
 				return func(i_2, j int) bool {
@@ -537,22 +519,22 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:540:4*/ fallthrough
-		case 9:
+			/*line main_async.go:522:4*/ fallthrough
+		case 5:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:543:4*/ fut.err = nil
+			/*line main_async.go:525:4*/ fut.err = nil
 			fallthrough
-		case 10: // resumes at main.go:182:25
-			/*line main.go:182:25*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:547:4*/ if !ready {
-				fut.state = 10
+		case 6: // resumes at main.go:182:25
+			/*line main.go:182:25*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
+			/*line main_async.go:529:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:182:3*/ delivered, ok, err_2 = r_4.V0, r_4.V1, r_4.V2
+			/*line main.go:182:3*/ delivered, ok, err_2 = r_2.V0, r_2.V1, r_2.V2
 			/*line main.go:183:3*/ if !ok {
 				/*line main.go:184:4*/ {
-					state = 11
+					state = 7
 					continue poll
 				}
 			}
@@ -571,38 +553,38 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:574:4*/ state = 9
+			/*line main_async.go:556:4*/ state = 5
 			continue
-		case 11:
+		case 7:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:578:4*/ fut.producer = nil
+			/*line main_async.go:560:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
-		case 12: // resumes at main.go:197:28
-			/*line main.go:197:28*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:583:4*/ if !ready {
-				fut.state = 12
+		case 8: // resumes at main.go:197:28
+			/*line main.go:197:28*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:565:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_5.V0, r_5.V1
+			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_3.V0, r_3.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:590:5*/ state = 14
+				/*line main_async.go:572:5*/ state = 10
 				continue
 			}
 			fallthrough
-		case 13:
+		case 9:
 			{
 				/*line main.go:198:3*/ fut.state = -1
 				/*line main.go:198:3*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: fut.err}, true
 			}
-		case 14:
+		case 10:
 			{
 				/*line main.go:200:2*/ fut.state = -1
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:605:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:587:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -623,13 +605,13 @@ func (fut *runFuture) Cancel() {
 func (fut *runFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Run", File: "github.com/corio-go/corio/examples/pipeline/main.go"}
 	switch fut.state {
-	case 5:
+	case 1:
 		t.Line, t.Awaiting = 169, fut.aw0
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 171, fut.aw0
-	case 10:
+	case 6:
 		t.Line, t.Awaiting = 182, fut.aw0
-	case 12:
+	case 8:
 		t.Line, t.Awaiting = 197, fut.aw0
 	}
 	return t

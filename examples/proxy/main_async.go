@@ -237,19 +237,18 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 	var serveErr error
 	var joinErr error
 	var r rt.Tuple2[*netx.TCPListener, error]
-	var r_2 *rt.JoinHandle[error]
-	var r_3 rt.Tuple2[os.Signal, bool]
-	var r_4 rt.Tuple2[error, error]
+	var r_2 rt.Tuple2[os.Signal, bool]
+	var r_3 rt.Tuple2[error, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:248:4*/ fut.listen = ""
+			/*line main_async.go:247:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
 			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:252:4*/ if !ready {
+			/*line main_async.go:251:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -262,31 +261,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
-			/*line main.go:93:9*/ r_2 = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, take(&fut.upstream), take(&fut.st)))
-			/*line main.go:93:2*/ fut.srv = r_2
+			/*line main.go:93:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, take(&fut.upstream), take(&fut.st)))
 			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:268:4*/ fut.sigs = nil
+			/*line main_async.go:266:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:94:12
-			/*line main.go:94:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:272:4*/ if !ready {
+			/*line main.go:94:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
+			/*line main_async.go:270:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:94:2*/ fut.sig, _ = r_3.V0, r_3.V1
+			/*line main.go:94:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
 			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:280:4*/ fut.srv = nil
+			/*line main_async.go:278:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:96:23
-			/*line main.go:96:23*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main.go:96:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
+			/*line main_async.go:282:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:96:2*/ serveErr, joinErr = r_4.V0, r_4.V1
+			/*line main.go:96:2*/ serveErr, joinErr = r_3.V0, r_3.V1
 			/*line main.go:97:2*/ if joinErr != nil {
 				/*line main.go:98:3*/ {
 					/*line main.go:98:3*/ fut.state = -1
@@ -298,7 +296,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:301:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:299:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -107,81 +107,65 @@ func MainAsync(durs []time.Duration, heapBefore uint64) rt.Future[rt.Tuple2[Summ
 func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 	var zero rt.Tuple2[Summary, error]
 	var ready bool
-	var i int
-	var d time.Duration
 	var h *rt.JoinHandle[time.Duration]
 	var late time.Duration
 	var err error
-	var r *rt.JoinHandle[time.Duration]
-	var r_2 rt.Tuple2[time.Duration, error]
+	var r rt.Tuple2[time.Duration, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:62:2*/ fut.c = new(counts)
 			/*line main.go:63:2*/ fut.handles = make([]*rt.JoinHandle[time.Duration], len(fut.durs))
-			/*line main.go:64:2*/ i = 0
-			/*line main_async.go:124:4*/ fallthrough
+			/*line main.go:64:2*/ for i, d := range fut.durs {
+				/*line main.go:65:3*/ fut.handles[i] = rt.SpawnInlineIn[time.Duration, sleeperFuture](cx, initSleeperFuture(d, fut.c))
+			}
+			/*line main_async.go:123:4*/ fallthrough
 		case 1:
-			/*line main.go:64:20*/ if !(i < len(fut.durs)) {
-				/*line main_async.go:127:5*/ state = 4
+			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
+				/*line main_async.go:126:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:132:4*/ d = fut.durs[i]
-			/*line main.go:65:16*/ r = rt.SpawnInlineIn[time.Duration, sleeperFuture](cx, initSleeperFuture(d, fut.c))
-			/*line main.go:65:3*/ fut.handles[i] = r
-			/*line main_async.go:135:4*/ fallthrough
-		case 3:
-			/*line main_async.go:137:4*/ i++
-			/*line main_async.go:138:4*/ state = 1
-			continue
-		case 4:
-			/*line main.go:68:6*/ if !((*fut.c).asleep.Load() < int64(len(fut.durs)) && (*fut.c).woke.Load() == 0) {
-				/*line main_async.go:142:5*/ state = 7
-				continue
-			}
-			fallthrough
-		case 5:
 			/*line main.go:69:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:148:4*/ fallthrough
-		case 6: // resumes at main.go:69:3
+			/*line main_async.go:132:4*/ fallthrough
+		case 3: // resumes at main.go:69:3
 			/*line main.go:69:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:151:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:135:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:156:4*/ state = 4
+			/*line main_async.go:140:4*/ state = 1
 			continue
-		case 7:
+		case 4:
 			/*line main.go:71:2*/ fut.s = Summary{}
 			/*line main.go:72:2*/ fut.s.Asleep = (*fut.c).asleep.Load()
 			/*line main.go:73:2*/ fut.s.HeapPerTask = float64(int64(heapInUse())-int64(fut.heapBefore)) / float64(fut.s.Asleep)
 			/*line main.go:74:2*/ fut.total = 0
 			/*line main.go:75:2*/ fut.s.MinLate = time.Duration(1<<63 - 1)
 			/*line main.go:76:2*/ fut.i_2 = 0
-			/*line main_async.go:165:4*/ fallthrough
-		case 8:
+			/*line main_async.go:149:4*/ fallthrough
+		case 5:
 			/*line main.go:76:20*/ if !(fut.i_2 < len(fut.handles)) {
-				/*line main_async.go:168:5*/ state = 12
+				/*line main_async.go:152:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 9:
-			/*line main_async.go:173:4*/ h = fut.handles[fut.i_2]
+		case 6:
+			/*line main_async.go:157:4*/ h = fut.handles[fut.i_2]
 			/*line main.go:77:16*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:175:4*/ fut.c = nil
+			/*line main_async.go:159:4*/ fut.c = nil
 			fallthrough
-		case 10: // resumes at main.go:77:16
-			/*line main.go:77:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:179:4*/ if !ready {
-				fut.state = 10
+		case 7: // resumes at main.go:77:16
+			/*line main.go:77:16*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:163:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:77:3*/ late, err = r_2.V0, r_2.V1
+			/*line main.go:77:3*/ late, err = r.V0, r.V1
 			/*line main.go:78:3*/ if err != nil {
 				/*line main.go:79:4*/ {
 					/*line main.go:79:4*/ fut.state = -1
@@ -192,19 +176,19 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 			/*line main.go:82:3*/ fut.total += late
 			/*line main.go:83:3*/ fut.s.MinLate = min(fut.s.MinLate, late)
 			/*line main.go:84:3*/ fut.s.MaxLate = max(fut.s.MaxLate, late)
-			/*line main_async.go:195:4*/ fallthrough
-		case 11:
-			/*line main_async.go:197:4*/ fut.i_2++
-			/*line main_async.go:198:4*/ state = 8
+			/*line main_async.go:179:4*/ fallthrough
+		case 8:
+			/*line main_async.go:181:4*/ fut.i_2++
+			/*line main_async.go:182:4*/ state = 5
 			continue
-		case 12:
+		case 9:
 			/*line main.go:86:2*/ fut.s.MeanLate = fut.total / time.Duration(len(take(&fut.durs)))
 			{
 				/*line main.go:87:2*/ fut.state = -1
 				/*line main.go:87:2*/ return rt.Tuple2[Summary, error]{V0: fut.s, V1: nil}, true
 			}
 		default:
-			/*line main_async.go:207:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:191:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -213,7 +197,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[Summary, error], bool) {
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
 	switch fut.state {
-	case 6:
+	case 3:
 		(&fut.av0).Cancel()
 	}
 	fut.av0 = rt.SleepFuture{}
@@ -228,9 +212,9 @@ func (fut *mainFuture) Cancel() {
 func (fut *mainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/examples/sleepers/main.go"}
 	switch fut.state {
-	case 6:
+	case 3:
 		t.Line, t.Awaiting = 69, &fut.av0
-	case 10:
+	case 7:
 		t.Line, t.Awaiting = 77, fut.aw0
 	}
 	return t

@@ -26,68 +26,52 @@ func (fut *fanOutClosureFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
 	var one int
-	var i int
 	var h *rt.JoinHandle[int]
 	var v int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // FanOutClosure starts
 			/*line closure.go:11:2*/ one = 1
 			/*line closure.go:12:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line closure.go:13:2*/ i = 0
-			/*line closure_async.go:41:4*/ fallthrough
+			/*line closure.go:13:2*/ for i := range fut.hs {
+				/*line closure.go:14:3*/ fut.hs[i] = rt.SpawnIn[int](cx, newFanOutClosureFunc1Future(i, one))
+			}
+			/*line closure.go:19:2*/ fut.sum = 0
+			/*line closure.go:20:2*/ fut.i_2 = 0
+			/*line closure_async.go:43:4*/ fallthrough
 		case 1:
-			/*line closure.go:13:17*/ if !(i < len(fut.hs)) {
-				/*line closure_async.go:44:5*/ state = 4
+			/*line closure.go:20:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line closure_async.go:46:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line closure.go:14:11*/ r = rt.SpawnIn[int](cx, newFanOutClosureFunc1Future(i, one))
-			/*line closure.go:14:3*/ fut.hs[i] = r
-			/*line closure_async.go:51:4*/ fallthrough
-		case 3:
-			/*line closure_async.go:53:4*/ i++
-			/*line closure_async.go:54:4*/ state = 1
-			continue
-		case 4:
-			/*line closure.go:19:2*/ fut.sum = 0
-			/*line closure.go:20:2*/ fut.i_2 = 0
-			/*line closure_async.go:59:4*/ fallthrough
-		case 5:
-			/*line closure.go:20:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line closure_async.go:62:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line closure_async.go:67:4*/ h = fut.hs[fut.i_2]
+			/*line closure_async.go:51:4*/ h = fut.hs[fut.i_2]
 			/*line closure.go:21:11*/ fut.aw0 = h.JoinAsync()
-			/*line closure_async.go:69:4*/ fallthrough
-		case 7: // resumes at closure.go:21:11
-			/*line closure.go:21:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line closure_async.go:72:4*/ if !ready {
-				fut.state = 7
+			/*line closure_async.go:53:4*/ fallthrough
+		case 3: // resumes at closure.go:21:11
+			/*line closure.go:21:11*/ r, ready = fut.aw0.Poll(cx)
+			/*line closure_async.go:56:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line closure.go:21:3*/ v, _ = r_2.V0, r_2.V1
+			/*line closure.go:21:3*/ v, _ = r.V0, r.V1
 			/*line closure.go:22:3*/ fut.sum += v
-			/*line closure_async.go:79:4*/ fallthrough
-		case 8:
-			/*line closure_async.go:81:4*/ fut.i_2++
-			/*line closure_async.go:82:4*/ state = 5
+			/*line closure_async.go:63:4*/ fallthrough
+		case 4:
+			/*line closure_async.go:65:4*/ fut.i_2++
+			/*line closure_async.go:66:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			{
 				/*line closure.go:24:2*/ fut.state = -1
 				/*line closure.go:24:2*/ return fut.sum, true
 			}
 		default:
-			/*line closure_async.go:90:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
+			/*line closure_async.go:74:4*/ panic("corio: FanOutClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -106,7 +90,7 @@ func (fut *fanOutClosureFuture) Cancel() {
 func (fut *fanOutClosureFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.FanOutClosure", File: "github.com/corio-go/corio/internal/genbench/closure.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 21, fut.aw0
 	}
 	return t
@@ -138,10 +122,10 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // FanOutClosure.func1 starts
 			/*line closure.go:15:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line closure_async.go:141:4*/ fallthrough
+			/*line closure_async.go:125:4*/ fallthrough
 		case 1: // resumes at closure.go:15:4
 			/*line closure.go:15:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line closure_async.go:144:4*/ if !ready {
+			/*line closure_async.go:128:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -151,7 +135,7 @@ func (fut *fanOutClosureFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line closure.go:16:4*/ return fut.i + fut.one, true
 			}
 		default:
-			/*line closure_async.go:154:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
+			/*line closure_async.go:138:4*/ panic("corio: FanOutClosure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }

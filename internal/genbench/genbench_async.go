@@ -1238,67 +1238,51 @@ func FanOutAsync(n int) rt.Future[int] {
 func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 	var zero int
 	var ready bool
-	var i int
 	var h *rt.JoinHandle[int]
 	var v int
-	var r *rt.JoinHandle[int]
-	var r_2 rt.Tuple2[int, error]
+	var r rt.Tuple2[int, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // FanOut starts
 			/*line genbench.go:82:2*/ fut.hs = make([]*rt.JoinHandle[int], fut.n)
-			/*line genbench.go:83:2*/ i = 0
-			/*line genbench_async.go:1252:4*/ fallthrough
+			/*line genbench.go:83:2*/ for i := range fut.hs {
+				/*line genbench.go:84:3*/ fut.hs[i] = rt.SpawnInlineIn[int, leafFuture](cx, initLeafFuture(i))
+			}
+			/*line genbench.go:86:2*/ fut.sum = 0
+			/*line genbench.go:87:2*/ fut.i_2 = 0
+			/*line genbench_async.go:1254:4*/ fallthrough
 		case 1:
-			/*line genbench.go:83:17*/ if !(i < len(fut.hs)) {
-				/*line genbench_async.go:1255:5*/ state = 4
+			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line genbench_async.go:1257:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line genbench.go:84:11*/ r = rt.SpawnInlineIn[int, leafFuture](cx, initLeafFuture(i))
-			/*line genbench.go:84:3*/ fut.hs[i] = r
-			/*line genbench_async.go:1262:4*/ fallthrough
-		case 3:
-			/*line genbench_async.go:1264:4*/ i++
-			/*line genbench_async.go:1265:4*/ state = 1
-			continue
-		case 4:
-			/*line genbench.go:86:2*/ fut.sum = 0
-			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1270:4*/ fallthrough
-		case 5:
-			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1273:5*/ state = 9
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line genbench_async.go:1278:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:1262:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1280:4*/ fallthrough
-		case 7: // resumes at genbench.go:88:11
-			/*line genbench.go:88:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1283:4*/ if !ready {
-				fut.state = 7
+			/*line genbench_async.go:1264:4*/ fallthrough
+		case 3: // resumes at genbench.go:88:11
+			/*line genbench.go:88:11*/ r, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:1267:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench.go:88:3*/ v, _ = r_2.V0, r_2.V1
+			/*line genbench.go:88:3*/ v, _ = r.V0, r.V1
 			/*line genbench.go:89:3*/ fut.sum += v
-			/*line genbench_async.go:1290:4*/ fallthrough
-		case 8:
-			/*line genbench_async.go:1292:4*/ fut.i_2++
-			/*line genbench_async.go:1293:4*/ state = 5
+			/*line genbench_async.go:1274:4*/ fallthrough
+		case 4:
+			/*line genbench_async.go:1276:4*/ fut.i_2++
+			/*line genbench_async.go:1277:4*/ state = 1
 			continue
-		case 9:
+		case 5:
 			{
 				/*line genbench.go:91:2*/ fut.state = -1
 				/*line genbench.go:91:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:1301:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1285:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1317,7 +1301,7 @@ func (fut *fanOutFuture) Cancel() {
 func (fut *fanOutFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "genbench.FanOut", File: "github.com/corio-go/corio/internal/genbench/genbench.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 88, fut.aw0
 	}
 	return t
@@ -1357,11 +1341,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1360:4*/ fut.open = nil
+			/*line genbench_async.go:1344:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1364:4*/ if !ready {
+			/*line genbench_async.go:1348:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1371,10 +1355,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1374:4*/ fut.state = -1
+			/*line genbench_async.go:1358:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1377:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1361:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1453,22 +1437,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1456:5*/ state = 3
+				/*line genbench_async.go:1440:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1462:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1446:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1466:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1450:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1468:4*/ if driven {
+			/*line genbench_async.go:1452:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1471:4*/ if !ready {
+			/*line genbench_async.go:1455:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1480,15 +1464,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:128:9*/ fut.aw0 = newDeepFuture(cx, fut.depth-1, fut.n)
-			/*line genbench_async.go:1483:4*/ fresh = true
+			/*line genbench_async.go:1467:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1486:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1488:4*/ if driven {
+			/*line genbench_async.go:1472:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1491:4*/ if !ready {
+			/*line genbench_async.go:1475:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1499,10 +1483,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1502:4*/ fut.state = -1
+			/*line genbench_async.go:1486:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1505:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1489:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1585,23 +1569,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1588:5*/ state = 3
+				/*line genbench_async.go:1572:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1594:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1578:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1599:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1601:4*/ if driven {
+			/*line genbench_async.go:1585:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1604:4*/ if !ready {
+			/*line genbench_async.go:1588:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1613,16 +1597,16 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:139:9*/ fut.aw0 = newDeepIdleFuture(cx, fut.depth-1, fut.open)
-			/*line genbench_async.go:1616:4*/ fresh = true
+			/*line genbench_async.go:1600:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1620:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1622:4*/ if driven {
+			/*line genbench_async.go:1606:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1625:4*/ if !ready {
+			/*line genbench_async.go:1609:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1633,10 +1617,10 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1636:4*/ fut.state = -1
+			/*line genbench_async.go:1620:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1639:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1623:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1705,30 +1689,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1708:4*/ fut.i = 0
-			/*line genbench_async.go:1709:4*/ fallthrough
+			/*line genbench_async.go:1692:4*/ fut.i = 0
+			/*line genbench_async.go:1693:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1712:5*/ state = 5
+				/*line genbench_async.go:1696:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1718:4*/ fallthrough
+			/*line genbench_async.go:1702:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1721:4*/ if !ready {
+			/*line genbench_async.go:1705:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1728:4*/ fallthrough
+			/*line genbench_async.go:1712:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1730:4*/ fut.i++
-			/*line genbench_async.go:1731:4*/ state = 1
+			/*line genbench_async.go:1714:4*/ fut.i++
+			/*line genbench_async.go:1715:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1736,7 +1720,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1739:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1723:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1792,30 +1776,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1795:4*/ fut.i = 0
-			/*line genbench_async.go:1796:4*/ fallthrough
+			/*line genbench_async.go:1779:4*/ fut.i = 0
+			/*line genbench_async.go:1780:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1799:5*/ state = 5
+				/*line genbench_async.go:1783:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1805:4*/ fallthrough
+			/*line genbench_async.go:1789:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1808:4*/ if !ready {
+			/*line genbench_async.go:1792:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1815:4*/ fallthrough
+			/*line genbench_async.go:1799:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1817:4*/ fut.i++
-			/*line genbench_async.go:1818:4*/ state = 1
+			/*line genbench_async.go:1801:4*/ fut.i++
+			/*line genbench_async.go:1802:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1823,7 +1807,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1826:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1810:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1882,13 +1866,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1885:4*/ fallthrough
+			/*line genbench_async.go:1869:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1888:4*/ fallthrough
+			/*line genbench_async.go:1872:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1891:4*/ if !ready {
+			/*line genbench_async.go:1875:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1902,18 +1886,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1905:4*/ fallthrough
+			/*line genbench_async.go:1889:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1908:4*/ if !ready {
+			/*line genbench_async.go:1892:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1913:4*/ state = 1
+			/*line genbench_async.go:1897:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1916:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1900:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1976,60 +1960,58 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 	var ready bool
 	var prx *syncx.Receiver[int]
 	var qtx *syncx.Sender[int]
-	var r *rt.JoinHandle[struct{}]
-	var r_2 rt.Tuple2[int, bool]
+	var r rt.Tuple2[int, bool]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // PingPong starts
 			/*line genbench.go:191:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:192:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:193:7*/ r = rt.SpawnInlineIn[struct{}, pongFuture](cx, initPongFuture(prx, qtx))
-			/*line genbench.go:193:2*/ fut.h = r
+			/*line genbench.go:193:2*/ fut.h = rt.SpawnInlineIn[struct{}, pongFuture](cx, initPongFuture(prx, qtx))
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1991:4*/ fut.i = 0
-			/*line genbench_async.go:1992:4*/ fallthrough
+			/*line genbench_async.go:1973:4*/ fut.i = 0
+			/*line genbench_async.go:1974:4*/ fallthrough
 		case 1:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1995:5*/ state = 6
+				/*line genbench_async.go:1977:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:2001:4*/ fallthrough
+			/*line genbench_async.go:1983:4*/ fallthrough
 		case 3: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2004:4*/ if !ready {
+			/*line genbench_async.go:1986:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:2010:4*/ fallthrough
+			/*line genbench_async.go:1992:4*/ fallthrough
 		case 4: // resumes at genbench.go:197:10
-			/*line genbench.go:197:10*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2013:4*/ if !ready {
+			/*line genbench.go:197:10*/ r, ready = (&fut.av1).Poll(cx)
+			/*line genbench_async.go:1995:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
-			/*line genbench.go:197:3*/ fut.v, _ = r_2.V0, r_2.V1
-			/*line genbench_async.go:2019:4*/ fallthrough
+			/*line genbench.go:197:3*/ fut.v, _ = r.V0, r.V1
+			/*line genbench_async.go:2001:4*/ fallthrough
 		case 5:
-			/*line genbench_async.go:2021:4*/ fut.i++
-			/*line genbench_async.go:2022:4*/ state = 1
+			/*line genbench_async.go:2003:4*/ fut.i++
+			/*line genbench_async.go:2004:4*/ state = 1
 			continue
 		case 6:
 			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2027:4*/ fut.qrx = nil
+			/*line genbench_async.go:2009:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 7: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2032:4*/ if !ready {
+			/*line genbench_async.go:2014:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -2039,7 +2021,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2042:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2024:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2110,13 +2092,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:2113:4*/ fallthrough
+			/*line genbench_async.go:2095:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:2116:4*/ fallthrough
+			/*line genbench_async.go:2098:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
 			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2119:4*/ if !ready {
+			/*line genbench_async.go:2101:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2130,18 +2112,18 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:2133:4*/ fallthrough
+			/*line genbench_async.go:2115:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
 			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2136:4*/ if !ready {
+			/*line genbench_async.go:2118:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:2141:4*/ state = 1
+			/*line genbench_async.go:2123:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:2144:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2126:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2198,60 +2180,58 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 	var ready bool
 	var prx *syncx.Receiver[int]
 	var qtx *syncx.Sender[int]
-	var r *rt.JoinHandle[struct{}]
-	var r_2 rt.Tuple2[int, bool]
+	var r rt.Tuple2[int, bool]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // PingPongTwin starts
 			/*line genbench.go:221:2*/ fut.ptx, prx = syncx.NewChannel[int](1)
 			/*line genbench.go:222:2*/ qtx, fut.qrx = syncx.NewChannel[int](1)
-			/*line genbench.go:223:7*/ r = rt.SpawnInlineIn[struct{}, pongTwinFuture](cx, initPongTwinFuture(prx, qtx))
-			/*line genbench.go:223:2*/ fut.h = r
+			/*line genbench.go:223:2*/ fut.h = rt.SpawnInlineIn[struct{}, pongTwinFuture](cx, initPongTwinFuture(prx, qtx))
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2213:4*/ fut.i = 0
-			/*line genbench_async.go:2214:4*/ fallthrough
+			/*line genbench_async.go:2193:4*/ fut.i = 0
+			/*line genbench_async.go:2194:4*/ fallthrough
 		case 1:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2217:5*/ state = 6
+				/*line genbench_async.go:2197:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:2223:4*/ fallthrough
+			/*line genbench_async.go:2203:4*/ fallthrough
 		case 3: // resumes at genbench.go:226:3
 			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2226:4*/ if !ready {
+			/*line genbench_async.go:2206:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:2232:4*/ fallthrough
+			/*line genbench_async.go:2212:4*/ fallthrough
 		case 4: // resumes at genbench.go:227:7
-			/*line genbench.go:227:7*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2235:4*/ if !ready {
+			/*line genbench.go:227:7*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
+			/*line genbench_async.go:2215:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench.go:227:3*/ fut.v = r_2.V0
-			/*line genbench_async.go:2241:4*/ fallthrough
+			/*line genbench.go:227:3*/ fut.v = r.V0
+			/*line genbench_async.go:2221:4*/ fallthrough
 		case 5:
-			/*line genbench_async.go:2243:4*/ fut.i++
-			/*line genbench_async.go:2244:4*/ state = 1
+			/*line genbench_async.go:2223:4*/ fut.i++
+			/*line genbench_async.go:2224:4*/ state = 1
 			continue
 		case 6:
 			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2249:4*/ fut.qrx = nil
+			/*line genbench_async.go:2229:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 7: // resumes at genbench.go:230:2
 			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2254:4*/ if !ready {
+			/*line genbench_async.go:2234:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -2261,7 +2241,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2264:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2244:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2330,59 +2310,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2333:4*/ fut.i = 0
-			/*line genbench_async.go:2334:4*/ fallthrough
+			/*line genbench_async.go:2313:4*/ fut.i = 0
+			/*line genbench_async.go:2314:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2337:5*/ state = 10
+				/*line genbench_async.go:2317:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2343:5*/ state = 5
+				/*line genbench_async.go:2323:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2349:4*/ fallthrough
+			/*line genbench_async.go:2329:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2352:4*/ if !ready {
+			/*line genbench_async.go:2332:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2357:4*/ state = 7
+			/*line genbench_async.go:2337:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2361:4*/ fallthrough
+			/*line genbench_async.go:2341:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2364:4*/ if !ready {
+			/*line genbench_async.go:2344:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2369:4*/ fallthrough
+			/*line genbench_async.go:2349:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2372:4*/ fallthrough
+			/*line genbench_async.go:2352:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2375:4*/ if !ready {
+			/*line genbench_async.go:2355:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2382:4*/ fallthrough
+			/*line genbench_async.go:2362:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2384:4*/ fut.i++
-			/*line genbench_async.go:2385:4*/ state = 1
+			/*line genbench_async.go:2364:4*/ fut.i++
+			/*line genbench_async.go:2365:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2390,7 +2370,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2393:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2373:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2463,59 +2443,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2466:4*/ fut.i = 0
-			/*line genbench_async.go:2467:4*/ fallthrough
+			/*line genbench_async.go:2446:4*/ fut.i = 0
+			/*line genbench_async.go:2447:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2470:5*/ state = 10
+				/*line genbench_async.go:2450:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2476:5*/ state = 5
+				/*line genbench_async.go:2456:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2482:4*/ fallthrough
+			/*line genbench_async.go:2462:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2485:4*/ if !ready {
+			/*line genbench_async.go:2465:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2490:4*/ state = 7
+			/*line genbench_async.go:2470:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2494:4*/ fallthrough
+			/*line genbench_async.go:2474:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2497:4*/ if !ready {
+			/*line genbench_async.go:2477:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2502:4*/ fallthrough
+			/*line genbench_async.go:2482:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2505:4*/ fallthrough
+			/*line genbench_async.go:2485:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2508:4*/ if !ready {
+			/*line genbench_async.go:2488:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2515:4*/ fallthrough
+			/*line genbench_async.go:2495:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2517:4*/ fut.i++
-			/*line genbench_async.go:2518:4*/ state = 1
+			/*line genbench_async.go:2497:4*/ fut.i++
+			/*line genbench_async.go:2498:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2523,7 +2503,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2526:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2506:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -611,31 +611,27 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 	var pay *rt.JoinHandle[error]
 	var err error
 	var err_2 error
-	var r *rt.JoinHandle[error]
-	var r_2 *rt.JoinHandle[error]
-	var r_3 rt.Tuple2[error, error]
-	var r_4 rt.Tuple2[error, error]
+	var r rt.Tuple2[error, error]
+	var r_2 rt.Tuple2[error, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Scenario starts
 			/*line bank.go:107:2*/ fut.a = &Account{Balance: 100}
-			/*line bank.go:108:9*/ r = rt.SpawnInlineIn[error, payFuture](cx, initPayFuture(fut.a, 80, fut.safe))
-			/*line bank.go:108:2*/ pay = r
-			/*line bank.go:109:11*/ r_2 = rt.SpawnInlineIn[error, renewFuture](cx, initRenewFuture(fut.a, "pro", fut.safe))
-			/*line bank.go:109:2*/ fut.renew = r_2
+			/*line bank.go:108:2*/ pay = rt.SpawnInlineIn[error, payFuture](cx, initPayFuture(fut.a, 80, fut.safe))
+			/*line bank.go:109:2*/ fut.renew = rt.SpawnInlineIn[error, renewFuture](cx, initRenewFuture(fut.a, "pro", fut.safe))
 			/*line bank.go:110:15*/ fut.aw0 = pay.JoinAsync()
-			/*line bank_async.go:628:4*/ fallthrough
+			/*line bank_async.go:624:4*/ fallthrough
 		case 1: // resumes at bank.go:110:15
-			/*line bank.go:110:15*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line bank_async.go:631:4*/ if !ready {
+			/*line bank.go:110:15*/ r, ready = fut.aw0.Poll(cx)
+			/*line bank_async.go:627:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line bank.go:110:5*/ _, err = r_3.V0, r_3.V1
+			/*line bank.go:110:5*/ _, err = r.V0, r.V1
 			/*line bank.go:110:27*/ if !(err != nil) {
-				/*line bank_async.go:638:5*/ state = 3
+				/*line bank_async.go:634:5*/ state = 3
 				continue
 			}
 			fallthrough
@@ -646,18 +642,18 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			}
 		case 3:
 			/*line bank.go:113:15*/ fut.aw0 = fut.renew.JoinAsync()
-			/*line bank_async.go:649:4*/ fut.renew = nil
+			/*line bank_async.go:645:4*/ fut.renew = nil
 			fallthrough
 		case 4: // resumes at bank.go:113:15
-			/*line bank.go:113:15*/ r_4, ready = fut.aw0.Poll(cx)
-			/*line bank_async.go:653:4*/ if !ready {
+			/*line bank.go:113:15*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line bank_async.go:649:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line bank.go:113:5*/ _, err_2 = r_4.V0, r_4.V1
+			/*line bank.go:113:5*/ _, err_2 = r_2.V0, r_2.V1
 			/*line bank.go:113:29*/ if !(err_2 != nil) {
-				/*line bank_async.go:660:5*/ state = 6
+				/*line bank_async.go:656:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -672,7 +668,7 @@ func (fut *scenarioFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line bank.go:116:2*/ return rt.Tuple2[int, error]{V0: fut.a.Balance, V1: nil}, true
 			}
 		default:
-			/*line bank_async.go:675:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
+			/*line bank_async.go:671:4*/ panic("corio: ScenarioAsync future polled after it completed or was cancelled")
 		}
 	}
 }

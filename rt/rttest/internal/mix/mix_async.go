@@ -115,77 +115,59 @@ func SteppersAsync(k int, n int) rt.Future[rt.Tuple2[[]int, error]] {
 func (fut *steppersFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) {
 	var zero rt.Tuple2[[]int, error]
 	var ready bool
-	var i int
 	var h *rt.JoinHandle[struct{}]
 	var err error
-	var n_2 int
-	var r *rt.JoinHandle[struct{}]
-	var r_2 rt.Tuple2[struct{}, error]
+	var r rt.Tuple2[struct{}, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Steppers starts
 			/*line mix.go:30:2*/ fut.log = new([]int)
 			/*line mix.go:31:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
-			/*line mix.go:32:2*/ n_2 = fut.k
-			/*line mix_async.go:131:4*/ i = 0
-			/*line mix_async.go:132:4*/ fallthrough
+			/*line mix.go:32:2*/ for i := range fut.k {
+				/*line mix.go:33:3*/ fut.hs[i] = rt.SpawnInlineIn[struct{}, stepperFuture](cx, initStepperFuture(i, fut.n, fut.log))
+			}
+			/*line mix.go:35:2*/ fut.i_2 = 0
+			/*line mix_async.go:131:4*/ fallthrough
 		case 1:
-			/*line mix.go:32:17*/ if !(i < n_2) {
-				/*line mix_async.go:135:5*/ state = 4
+			/*line mix.go:35:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line mix_async.go:134:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line mix.go:33:11*/ r = rt.SpawnInlineIn[struct{}, stepperFuture](cx, initStepperFuture(i, fut.n, fut.log))
-			/*line mix.go:33:3*/ fut.hs[i] = r
-			/*line mix_async.go:142:4*/ fallthrough
-		case 3:
-			/*line mix_async.go:144:4*/ i++
-			/*line mix_async.go:145:4*/ state = 1
-			continue
-		case 4:
-			/*line mix.go:35:2*/ fut.i_2 = 0
-			/*line mix_async.go:149:4*/ fallthrough
-		case 5:
-			/*line mix.go:35:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line mix_async.go:152:5*/ state = 10
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line mix_async.go:157:4*/ h = fut.hs[fut.i_2]
+			/*line mix_async.go:139:4*/ h = fut.hs[fut.i_2]
 			/*line mix.go:36:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:159:4*/ fallthrough
-		case 7: // resumes at mix.go:36:16
-			/*line mix.go:36:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line mix_async.go:162:4*/ if !ready {
-				fut.state = 7
+			/*line mix_async.go:141:4*/ fallthrough
+		case 3: // resumes at mix.go:36:16
+			/*line mix.go:36:16*/ r, ready = fut.aw0.Poll(cx)
+			/*line mix_async.go:144:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line mix.go:36:6*/ _, err = r_2.V0, r_2.V1
+			/*line mix.go:36:6*/ _, err = r.V0, r.V1
 			/*line mix.go:36:26*/ if !(err != nil) {
-				/*line mix_async.go:169:5*/ state = 9
+				/*line mix_async.go:151:5*/ state = 5
 				continue
 			}
 			fallthrough
-		case 8:
+		case 4:
 			{
 				/*line mix.go:37:4*/ fut.state = -1
 				/*line mix.go:37:4*/ return rt.Tuple2[[]int, error]{V0: nil, V1: err}, true
 			}
-		case 9:
+		case 5:
 			/*line mix.go:37:4*/ fut.i_2++
-			/*line mix_async.go:180:4*/ state = 5
+			/*line mix_async.go:162:4*/ state = 1
 			continue
-		case 10:
+		case 6:
 			{
 				/*line mix.go:40:2*/ fut.state = -1
 				/*line mix.go:40:2*/ return rt.Tuple2[[]int, error]{V0: (*fut.log), V1: nil}, true
 			}
 		default:
-			/*line mix_async.go:188:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:170:4*/ panic("corio: SteppersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -204,7 +186,7 @@ func (fut *steppersFuture) Cancel() {
 func (fut *steppersFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "mix.Steppers", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 36, fut.aw0
 	}
 	return t
@@ -242,21 +224,21 @@ func (fut *sleeperFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // sleeper starts
 			/*line mix.go:47:2*/ fut.av0 = rt.MakeSleep(fut.d)
-			/*line mix_async.go:245:4*/ fallthrough
+			/*line mix_async.go:227:4*/ fallthrough
 		case 1: // resumes at mix.go:47:2
 			/*line mix.go:47:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:248:4*/ if !ready {
+			/*line mix_async.go:230:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line mix.go:48:2*/ *fut.log = append(*fut.log, fut.id)
 			{
-				/*line mix_async.go:255:5*/ fut.state = -1
+				/*line mix_async.go:237:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line mix_async.go:259:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:241:4*/ panic("corio: sleeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -293,7 +275,7 @@ type sleepersFuture struct {
 	log   *[]int
 	hs    []*rt.JoinHandle[struct{}]
 	i_2   int
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[struct{}, error]]
 }
 
 // SleepersAsync is the asynchronous twin of Sleepers: it returns a future that runs the
@@ -306,88 +288,59 @@ func SleepersAsync(k int, d time.Duration) rt.Future[rt.Tuple3[[]int, time.Time,
 func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, error], bool) {
 	var zero rt.Tuple3[[]int, time.Time, error]
 	var ready bool
-	var i int
 	var h *rt.JoinHandle[struct{}]
 	var err error
-	var n int
-	var r *rt.JoinHandle[struct{}]
-	var r_2 rt.Tuple2[struct{}, error]
-	var r_3 time.Time
+	var r rt.Tuple2[struct{}, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // Sleepers starts
 			/*line mix.go:56:2*/ fut.log = new([]int)
 			/*line mix.go:57:2*/ fut.hs = make([]*rt.JoinHandle[struct{}], fut.k)
-			/*line mix.go:58:2*/ n = fut.k
-			/*line mix_async.go:323:4*/ i = 0
-			/*line mix_async.go:324:4*/ fallthrough
+			/*line mix.go:58:2*/ for i := range fut.k {
+				/*line mix.go:59:3*/ fut.hs[i] = rt.SpawnInlineIn[struct{}, sleeperFuture](cx, initSleeperFuture(i, fut.d, fut.log))
+			}
+			/*line mix.go:61:2*/ fut.i_2 = 0
+			/*line mix_async.go:304:4*/ fallthrough
 		case 1:
-			/*line mix.go:58:17*/ if !(i < n) {
-				/*line mix_async.go:327:5*/ state = 4
+			/*line mix.go:61:20*/ if !(fut.i_2 < len(fut.hs)) {
+				/*line mix_async.go:307:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line mix.go:59:11*/ r = rt.SpawnInlineIn[struct{}, sleeperFuture](cx, initSleeperFuture(i, fut.d, fut.log))
-			/*line mix.go:59:3*/ fut.hs[i] = r
-			/*line mix_async.go:334:4*/ fallthrough
-		case 3:
-			/*line mix_async.go:336:4*/ i++
-			/*line mix_async.go:337:4*/ state = 1
-			continue
-		case 4:
-			/*line mix.go:61:2*/ fut.i_2 = 0
-			/*line mix_async.go:341:4*/ fallthrough
-		case 5:
-			/*line mix.go:61:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line mix_async.go:344:5*/ state = 10
-				continue
-			}
-			fallthrough
-		case 6:
-			/*line mix_async.go:349:4*/ h = fut.hs[fut.i_2]
+			/*line mix_async.go:312:4*/ h = fut.hs[fut.i_2]
 			/*line mix.go:62:16*/ fut.aw0 = h.JoinAsync()
-			/*line mix_async.go:351:4*/ fallthrough
-		case 7: // resumes at mix.go:62:16
-			/*line mix.go:62:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line mix_async.go:354:4*/ if !ready {
-				fut.state = 7
+			/*line mix_async.go:314:4*/ fallthrough
+		case 3: // resumes at mix.go:62:16
+			/*line mix.go:62:16*/ r, ready = fut.aw0.Poll(cx)
+			/*line mix_async.go:317:4*/ if !ready {
+				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line mix.go:62:6*/ _, err = r_2.V0, r_2.V1
+			/*line mix.go:62:6*/ _, err = r.V0, r.V1
 			/*line mix.go:62:26*/ if !(err != nil) {
-				/*line mix_async.go:361:5*/ state = 9
+				/*line mix_async.go:324:5*/ state = 5
 				continue
 			}
 			fallthrough
-		case 8:
+		case 4:
 			{
 				/*line mix.go:63:4*/ fut.state = -1
 				/*line mix.go:63:4*/ return rt.Tuple3[[]int, time.Time, error]{V0: nil, V1: time.Time{}, V2: err}, true
 			}
-		case 9:
+		case 5:
 			/*line mix.go:63:4*/ fut.i_2++
-			/*line mix_async.go:372:4*/ state = 5
+			/*line mix_async.go:335:4*/ state = 1
 			continue
-		case 10:
-			/*line mix.go:66:14*/ fut.aw0 = rt.NowAsync()
-			/*line mix_async.go:376:4*/ fut.hs = nil
-			fallthrough
-		case 11: // resumes at mix.go:66:14
-			/*line mix.go:66:14*/ r_3, ready = fut.aw0.(rt.Future[time.Time]).Poll(cx)
-			/*line mix_async.go:380:4*/ if !ready {
-				fut.state = 11
-				return zero, false
-			}
-			fut.aw0 = nil
+		case 6:
 			{
 				/*line mix.go:66:2*/ fut.state = -1
-				/*line mix.go:66:2*/ return rt.Tuple3[[]int, time.Time, error]{V0: (*fut.log), V1: r_3, V2: nil}, true
+				/*line mix.go:66:2*/ return rt.Tuple3[[]int, time.Time, error]{V0: (*fut.log), V1: cx.Now(), V2: nil}, true
 			}
 		default:
-			/*line mix_async.go:390:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:343:4*/ panic("corio: SleepersAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -396,9 +349,7 @@ func (fut *sleepersFuture) Poll(cx *rt.Context) (rt.Tuple3[[]int, time.Time, err
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sleepersFuture) Cancel() {
 	if fut.aw0 != nil {
-		if c, ok := fut.aw0.(rt.Canceler); ok {
-			c.Cancel()
-		}
+		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
@@ -408,10 +359,8 @@ func (fut *sleepersFuture) Cancel() {
 func (fut *sleepersFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "mix.Sleepers", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
 	switch fut.state {
-	case 7:
+	case 3:
 		t.Line, t.Awaiting = 62, fut.aw0
-	case 11:
-		t.Line, t.Awaiting = 66, fut.aw0
 	}
 	return t
 }
@@ -447,30 +396,30 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 		case 0: // Selects starts
 			/*line mix.go:74:2*/ fut.won = make([]int, fut.n)
 			/*line mix.go:75:2*/ fut.n_2 = fut.n
-			/*line mix_async.go:450:4*/ fut.i = 0
-			/*line mix_async.go:451:4*/ fallthrough
+			/*line mix_async.go:399:4*/ fut.i = 0
+			/*line mix_async.go:400:4*/ fallthrough
 		case 1:
 			/*line mix.go:75:17*/ if !(fut.i < fut.n_2) {
-				/*line mix_async.go:454:5*/ state = 5
+				/*line mix_async.go:403:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line mix.go:76:8*/ fut.av0 = rt.MakeSelect2(rt.Ready(0), rt.Ready(1))
-			/*line mix_async.go:460:4*/ fallthrough
+			/*line mix_async.go:409:4*/ fallthrough
 		case 3: // resumes at mix.go:76:8
 			/*line mix.go:76:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:463:4*/ if !ready {
+			/*line mix_async.go:412:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.Select2Future[int, int]{}
 			/*line mix.go:76:3*/ s = r
 			/*line mix.go:77:3*/ fut.won[fut.i] = s.Index
-			/*line mix_async.go:470:4*/ fallthrough
+			/*line mix_async.go:419:4*/ fallthrough
 		case 4:
-			/*line mix_async.go:472:4*/ fut.i++
-			/*line mix_async.go:473:4*/ state = 1
+			/*line mix_async.go:421:4*/ fut.i++
+			/*line mix_async.go:422:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -478,7 +427,7 @@ func (fut *selectsFuture) Poll(cx *rt.Context) ([]int, bool) {
 				/*line mix.go:79:2*/ return fut.won, true
 			}
 		default:
-			/*line mix_async.go:481:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:430:4*/ panic("corio: SelectsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -526,43 +475,27 @@ func JoinSetOrderAsync(k int) rt.Future[rt.Tuple2[[]int, error]] {
 func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bool) {
 	var zero rt.Tuple2[[]int, error]
 	var ready bool
-	var i int
 	var v int
 	var ok bool
 	var err error
-	var n int
 	var r rt.Tuple3[int, bool, error]
 	state := fut.state
 	for {
 		switch state {
 		case 0: // JoinSetOrder starts
 			/*line mix.go:88:2*/ fut.set = new(rt.JoinSet[int])
-			/*line mix.go:89:2*/ n = fut.k
-			/*line mix_async.go:541:4*/ i = 0
-			/*line mix_async.go:542:4*/ fallthrough
-		case 1:
-			/*line mix.go:89:17*/ if !(i < n) {
-				/*line mix_async.go:545:5*/ state = 4
-				continue
+			/*line mix.go:89:2*/ for i := range fut.k {
+				/*line mix.go:90:3*/ (*fut.set).SpawnIn(cx, newJoinSetOrderFunc1Future(i))
 			}
-			fallthrough
-		case 2:
-			/*line mix.go:90:3*/ (*fut.set).SpawnIn(cx, newJoinSetOrderFunc1Future(i))
-			/*line mix_async.go:551:4*/ fallthrough
-		case 3:
-			/*line mix.go:90:3*/ i++
-			/*line mix_async.go:554:4*/ state = 1
-			continue
-		case 4:
 			/*line mix.go:96:2*/ fut.order = nil
-			/*line mix_async.go:558:4*/ fallthrough
-		case 5:
+			/*line mix_async.go:491:4*/ fallthrough
+		case 1:
 			/*line mix.go:98:17*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line mix_async.go:561:4*/ fallthrough
-		case 6: // resumes at mix.go:98:17
+			/*line mix_async.go:494:4*/ fallthrough
+		case 2: // resumes at mix.go:98:17
 			/*line mix.go:98:17*/ r, ready = fut.aw0.Poll(cx)
-			/*line mix_async.go:564:4*/ if !ready {
-				fut.state = 6
+			/*line mix_async.go:497:4*/ if !ready {
+				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -580,10 +513,10 @@ func (fut *joinSetOrderFuture) Poll(cx *rt.Context) (rt.Tuple2[[]int, error], bo
 				}
 			}
 			/*line mix.go:105:3*/ fut.order = append(take(&fut.order), v)
-			/*line mix_async.go:583:4*/ state = 5
+			/*line mix_async.go:516:4*/ state = 1
 			continue
 		default:
-			/*line mix_async.go:586:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
+			/*line mix_async.go:519:4*/ panic("corio: JoinSetOrderAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -602,7 +535,7 @@ func (fut *joinSetOrderFuture) Cancel() {
 func (fut *joinSetOrderFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "mix.JoinSetOrder", File: "github.com/corio-go/corio/rt/rttest/internal/mix/mix.go"}
 	switch fut.state {
-	case 6:
+	case 2:
 		t.Line, t.Awaiting = 98, fut.aw0
 	}
 	return t
@@ -633,19 +566,19 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // JoinSetOrder.func1 starts
 			/*line mix.go:91:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:636:4*/ fallthrough
+			/*line mix_async.go:569:4*/ fallthrough
 		case 1: // resumes at mix.go:91:4
 			/*line mix.go:91:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:639:4*/ if !ready {
+			/*line mix_async.go:572:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line mix.go:92:4*/ fut.av0 = rt.MakeYieldNow()
-			/*line mix_async.go:645:4*/ fallthrough
+			/*line mix_async.go:578:4*/ fallthrough
 		case 2: // resumes at mix.go:92:4
 			/*line mix.go:92:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line mix_async.go:648:4*/ if !ready {
+			/*line mix_async.go:581:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -655,7 +588,7 @@ func (fut *joinSetOrderFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line mix.go:93:4*/ return fut.i, true
 			}
 		default:
-			/*line mix_async.go:658:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
+			/*line mix_async.go:591:4*/ panic("corio: JoinSetOrder.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
