@@ -302,6 +302,7 @@ func Main() {
 	b.WriteString("}\n")
 	b.WriteString(randGenericHelpers)
 	b.WriteString(randExtHelpers)
+	b.WriteString(randMoreHelpers)
 	return b.String()
 }
 
@@ -315,6 +316,8 @@ const (
 	kArr         // [3]int
 	kCtr         // Ctr
 	kAny         // a type switch's variable of a type other than int: only logged
+	kMap         // map[int]int (random_more_test.go)
+	kLoc         // a variable of a local type (random_more_test.go)
 )
 
 type rmode int
@@ -329,9 +332,15 @@ type rvar struct {
 	name string
 	kind rkind
 	mode rmode
+	lt   *rltype // kLoc: its type
+
+	hidden bool // out of reach (a local type's variable, in an async closure)
 }
 
-type rscope struct{ vars []*rvar }
+type rscope struct {
+	vars  []*rvar
+	types []*rltype // local types declared in the scope
+}
 
 // rtarget is an enclosing statement that break (and, for loops, continue)
 // may name.
@@ -347,6 +356,7 @@ type rfunc struct {
 	kind     int  // 0: no results, 1: int, 2: (int, int), 3: (res0, res1 int)
 	generic  bool // it has a type parameter I ~int (random_generic_test.go)
 	recovers bool // its first statement defers a recover: it may panic
+	panics   bool // a panic may leave it (random_more_test.go)
 }
 
 // rgoto is an enclosing goto region (gotoStmt): its end label, which a
@@ -375,6 +385,10 @@ type rgen struct {
 	lowerCalls int
 
 	usesRT bool // the file needs corio's rt (random_ext_test.go)
+
+	noMap  int // inside a range over a map: no map may be read or changed
+	ltBase int // the first scope whose local types are in reach
+	exits  int // statements generated that may leave a loop early
 }
 
 var varPool = []string{"a", "b", "c", "d", "e", "h", "i", "j", "k", "m", "n", "q", "x", "y", "z",
@@ -440,7 +454,9 @@ func (g *rgen) visible() []*rvar {
 			v := sc.vars[j]
 			if !seen[v.name] {
 				seen[v.name] = true
-				out = append(out, v)
+				if !v.hidden {
+					out = append(out, v)
+				}
 			}
 		}
 	}
@@ -509,7 +525,7 @@ func (g *rgen) sink(vs []*rvar) string {
 	var args []string
 	for _, v := range vs {
 		verb := "%d"
-		if v.kind == kSlice || v.kind == kArr || v.kind == kCtr || v.kind == kAny {
+		if v.kind == kSlice || v.kind == kArr || v.kind == kCtr || v.kind == kAny || v.kind == kMap || v.kind == kLoc {
 			verb = "%v"
 		}
 		f += " " + v.name + "=" + verb
@@ -560,7 +576,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 		return g.intLeaf(ns)
 	}
 	for {
-		switch k := g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1); k {
+		switch k := g.pick(5, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2); k {
 		case 0: // suspension point
 			if ns {
 				continue
@@ -602,7 +618,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 			}
 			var cands []rfunc
 			for _, f := range g.funcs {
-				if f.kind >= 1 {
+				if f.kind >= 1 && g.canCall(f) {
 					cands = append(cands, f)
 				}
 			}
@@ -610,6 +626,7 @@ func (g *rgen) intExpr(d int, ns bool) string {
 				continue
 			}
 			f := cands[g.n(len(cands))]
+			g.called(f)
 			g.lowerCalls++
 			if f.kind == 1 {
 				return fmt.Sprintf("%s(%s)", f.call(), g.args(f, d-1))
@@ -632,6 +649,11 @@ func (g *rgen) intExpr(d int, ns bool) string {
 				return fmt.Sprintf("Sum(Two(%s, %s, %s))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
 			}
 			return fmt.Sprintf("Add2(Swap(Two(%s, %s, %s)))", g.newTag(), g.intExpr(d-1, ns), g.intExpr(d-1, ns))
+		case 16:
+			if s := g.moreInt(d, ns); s != "" {
+				return s
+			}
+			continue
 		case 14, 15: // a call that changes a variable of the expression
 			if s := g.sideEffect(k == 15, d, ns); s != "" {
 				return s
@@ -668,7 +690,7 @@ func (g *rgen) boolExpr(d int, ns bool) string {
 		return g.cmp(0, ns)
 	}
 	for {
-		switch k := g.pick(4, 3, 3, 1, 4, 1, 1); k {
+		switch k := g.pick(4, 3, 3, 1, 4, 1, 1, 1); k {
 		case 0:
 			return g.cmp(d-1, ns)
 		case 1, 2:
@@ -688,6 +710,8 @@ func (g *rgen) boolExpr(d int, ns bool) string {
 				continue
 			}
 			return fmt.Sprintf("Snd(Named(%s, %s))", g.newTag(), g.intExpr(d-1, ns))
+		case 7:
+			return g.moreBool(ns)
 		}
 	}
 }
@@ -754,7 +778,8 @@ func (g *rgen) function(i int) string {
 	b.WriteString("var fs []func() int\nvar ps []*int\n")
 	// A function that may panic recovers first (last, as defers run): a
 	// panic never leaves it, and its statements may panic.
-	if g.chance(0.35) {
+	f.panics = g.chance(0.2)
+	if !f.panics && g.chance(0.35) {
 		f.recovers = true
 		set := ""
 		if f.kind == 3 {
@@ -770,12 +795,16 @@ func (g *rgen) function(i int) string {
 	g.pop()
 	b.WriteString("}\n\n")
 	g.funcs = append(g.funcs, f)
+	if f.panics {
+		b.WriteString(g.wrapper(f))
+	}
 	return b.String()
 }
 
 // ret is a return statement, after logging every visible variable and
 // running the collected closures.
 func (g *rgen) ret() string {
+	g.exits++
 	s := g.sink(g.visible()) + "callAll(fs, ps)\n"
 	if g.fn.generic {
 		s += `logf("iv=%v", iv)` + "\n"
@@ -795,7 +824,8 @@ func (g *rgen) ret() string {
 	}
 	if g.loopDepth == 0 && g.lowerCalls < 2 && g.chance(0.3) {
 		for _, f := range g.funcs {
-			if f.kind >= 2 {
+			if f.kind >= 2 && g.canCall(f) {
+				g.called(f)
 				g.lowerCalls++
 				return s + fmt.Sprintf("return %s(%s)\n", f.call(), g.args(f, 2))
 			}
@@ -822,7 +852,11 @@ func (g *rgen) entry(seed int64) string {
 					as = append(as, fmt.Sprint(g.n(10)-2))
 				}
 			}
-			call := fmt.Sprintf("%s(%s)", f.call(), strings.Join(as, ", "))
+			name := f.call()
+			if f.panics {
+				name = f.name + "w"
+			}
+			call := fmt.Sprintf("%s(%s)", name, strings.Join(as, ", "))
 			label := fmt.Sprintf("%s#%d", f.name, k)
 			switch f.kind {
 			case 0:
@@ -875,7 +909,7 @@ func (g *rgen) stmt(depth int) string {
 	g.budget--
 	nest := depth < maxDepth && g.budget > 0
 	for {
-		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2, 1, 1, 2, 1, 2) {
+		switch g.pick(4, 2, 1, 1, 4, 3, 1, 1, 1, 1, 3, 1, 4, 3, 2, 2, 3, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 2, 3, 2, 1, 1, 2, 1, 2, 6) {
 		case 0: // x := e
 			n := g.newName()
 			if n == "" {
@@ -1006,6 +1040,10 @@ func (g *rgen) stmt(depth int) string {
 				continue
 			}
 			f := g.funcs[g.n(len(g.funcs))]
+			if !g.canCall(f) {
+				continue
+			}
+			g.called(f)
 			g.lowerCalls++
 			call := fmt.Sprintf("%s(%s)", f.call(), g.args(f, 2))
 			if f.kind >= 2 {
@@ -1222,6 +1260,10 @@ func (g *rgen) stmt(depth int) string {
 				continue
 			}
 			return g.selectStmt(depth)
+		case 35:
+			if s := g.moreStmt(depth, nest); s != "" {
+				return s
+			}
 		}
 	}
 }
@@ -1235,7 +1277,12 @@ func (g *rgen) deferStmt() string {
 	g.sinks++
 	d := fmt.Sprintf("d%d", g.sinks)
 	for {
-		switch g.n(6) {
+		switch g.n(7) {
+		case 6:
+			if !g.fn.recovers && !g.fn.panics {
+				continue
+			}
+			return g.moreDefer()
 		case 0:
 			return fmt.Sprintf("defer logf(%q, %s)\n", d+" %d", g.intExpr(2, false))
 		case 1:
@@ -1259,12 +1306,12 @@ func (g *rgen) deferStmt() string {
 		case 3:
 			return fmt.Sprintf("defer func(x int) {\nlogf(%q, x)\n}(%s)\n", d+" x=%d", g.intExpr(2, false))
 		case 4:
-			if !g.fn.recovers {
+			if !g.fn.recovers && !g.fn.panics {
 				continue
 			}
 			return fmt.Sprintf("defer func() {\nif r := recover(); r != nil {\nlogf(%q, r)\npanic(fmt.Sprint(\"re-\", r))\n}\n}()\n", d+" re-panics %v")
 		default:
-			if !g.fn.recovers {
+			if !g.fn.recovers && !g.fn.panics {
 				continue
 			}
 			return fmt.Sprintf("defer func() {\nif r := recover(); r != nil {\nlogf(%q, r)\n}\n}()\n", d+" stops %v")
@@ -1275,11 +1322,14 @@ func (g *rgen) deferStmt() string {
 // panicStmt may panic, in a function that recovers: a conditional panic, a
 // child that panics after suspending, or a runtime error.
 func (g *rgen) panicStmt() string {
-	if !g.fn.recovers {
+	if !g.fn.recovers && !g.fn.panics {
 		return ""
 	}
+	g.exits++
 	g.sinks++
-	switch g.n(3) {
+	switch g.n(4) {
+	case 3:
+		return g.morePanic()
 	case 0:
 		return fmt.Sprintf("if %s {\npanic(fmt.Sprint(%q, %s))\n}\n", g.nonConstBool(2), fmt.Sprintf("p%d ", g.sinks), g.intExpr(1, false))
 	case 1:
@@ -1359,6 +1409,7 @@ func (g *rgen) jump() string {
 	if len(opts) == 0 || g.chance(0.2) {
 		return g.ret()
 	}
+	g.exits++
 	k := g.n(len(opts))
 	if marks[k] != nil {
 		marks[k].used = true
