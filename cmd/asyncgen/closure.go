@@ -255,6 +255,40 @@ func (ir *irFunc) addCaptures() {
 		ir.vars = append(ir.vars, v)
 		ir.captured = append(ir.captured, v)
 	}
+	// The enclosing functions' local constants that the body uses are not
+	// in scope in the closure's Poll, a method at package level: it
+	// declares them again, with their values, like its own.
+	var cd constDecl
+	for _, k := range ir.g.outerConsts(c.lit) {
+		v := &variable{name: ir.name(k.Name()), typ: k.Type(), obj: k}
+		ir.objVar[k] = v
+		ir.vars = append(ir.vars, v)
+		cd.consts = append(cd.consts, k)
+	}
+	if len(cd.consts) > 0 {
+		ir.consts = append(ir.consts, cd)
+	}
+}
+
+// outerConsts lists the local constants declared outside lit that its
+// body uses (nested literals included), in order of first use.
+func (g *pkgGen) outerConsts(lit *ast.FuncLit) []*types.Const {
+	var out []*types.Const
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		k, ok := g.info.Uses[id].(*types.Const)
+		if !ok || k.Pkg() != g.pkg || k.Parent() == g.pkg.Scope() || slices.Contains(out, k) {
+			return true
+		}
+		if k.Pos() < lit.Pos() || k.Pos() >= lit.End() {
+			out = append(out, k)
+		}
+		return true
+	})
+	return out
 }
 
 // closureCtor writes an async closure's constructor, which the enclosing

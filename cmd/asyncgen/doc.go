@@ -362,9 +362,11 @@
 // and per loop iteration, as for any variable a func literal captures), and
 // the constructor hands the closure the cell, so both futures read and
 // write one variable; a variable of a statement kept as written is passed
-// by its address. A variable that nothing changes after its declaration
-// (no assignment, ++, --, range assignment, address taken, pointer method
-// or slicing, anywhere in the function), that no plain func literal uses and
+// by its address. A local constant of the enclosing function needs no
+// capture: the closure's future declares it again, with its value. A
+// variable that nothing changes after its declaration (no assignment,
+// ++, --, range assignment, address taken, pointer method or slicing,
+// anywhere in the function), that no plain func literal uses and
 // of at most 128 bytes is copied instead, as gc captures such variables:
 // neither side can tell, and it needs no cell, so a closure spawned per
 // iteration (capturing the iteration's variable) allocates its future and
@@ -450,8 +452,8 @@
 // call); a use of a local type that code
 // outside Poll would have to name: a deferred call whose function,
 // receiver or arguments have a local type (defer a func literal making the
-// call), an async closure whose output, captures or body name a local type
-// of the enclosing function, a range over a function whose body suspends
+// call), an async closure whose output, captures, constants or body name
+// a local type of the enclosing function, a range over a function whose body suspends
 // and whose values have a local type (declare the type at package level),
 // and a local type embedding another that Poll must rename (rename one);
 // async functions in _test.go files; blank functions (func _) marked async, which have no twin; an

@@ -250,6 +250,11 @@ func (ir *irFunc) checkLocalTypes() bool {
 		}
 	}
 	if ir.fn.closure != nil {
+		for _, k := range g.outerConsts(ir.fn.closure.lit) {
+			if tn := ir.foreignLocal(k.Type()); tn != nil {
+				g.errorf(k.Pos(), "constant %s of %s has type %s, which names the local type %s of the enclosing function, but the future of %s is declared at package level, where %s is not in scope; declare %s at package level", k.Name(), what, g.typeString(k.Type()), tn.Name(), what, tn.Name(), tn.Name())
+			}
+		}
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
 				if tn, ok := g.info.Uses[id].(*types.TypeName); ok && g.isLocal(tn) && !inside(tn.Pos(), fd.Body) {

@@ -50,3 +50,14 @@ func Seq() {
 		fmt.Println(it)
 	}
 }
+
+//async:func
+func Const() int {
+	type dur int
+	const tick dur = 3
+	// The closure's future would declare tick again, with its type.
+	return rt.Await(rt.Async(func() int {
+		rt.YieldNow()
+		return int(tick)
+	}))
+}
