@@ -318,6 +318,7 @@ const (
 	kAny         // a type switch's variable of a type other than int: only logged
 	kMap         // map[int]int (random_more_test.go)
 	kLoc         // a variable of a local type (random_more_test.go)
+	kConst       // a local constant (random_more_test.go)
 )
 
 type rmode int

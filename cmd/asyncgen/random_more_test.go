@@ -170,11 +170,17 @@ func (g *rgen) called(f rfunc) {
 func (g *rgen) ltValue(t *rltype) string {
 	switch t.shape {
 	case 0:
-		if g.chance(0.3) {
+		switch g.n(4) {
+		case 0:
 			return fmt.Sprintf("%s{X: %s}", t.name, g.intExpr(1, false))
+		case 1: // keyed out of order: evaluated in source order
+			return fmt.Sprintf("%s{A: [2]int{1: %s}, X: %s}", t.name, g.intExpr(2, false), g.intExpr(2, false))
 		}
 		return fmt.Sprintf("%s{%s, [2]int{%s, %s}}", t.name, g.intExpr(1, false), g.intExpr(1, false), g.intExpr(1, false))
 	case 1:
+		if g.chance(0.3) {
+			return fmt.Sprintf("%s{S: %s, N: %s}", t.name, g.sliceLit(1), g.intExpr(2, false))
+		}
 		return fmt.Sprintf("%s{%s, %s}", t.name, g.intExpr(1, false), g.sliceLit(1))
 	case 2:
 		return fmt.Sprintf("%s{%s, %s, %s}", t.name, g.intExpr(1, false), g.intExpr(1, false), g.intExpr(1, false))
@@ -521,7 +527,17 @@ func (g *rgen) mapRange(depth int, m *rvar) string {
 
 // moreStmt is one of the statements of this file, "" where none fits.
 func (g *rgen) moreStmt(depth int, nest bool) string {
-	switch g.pick(7, 3, 2, 1) {
+	switch g.pick(7, 3, 2, 1, 1) {
+	case 4: // a local constant, typed or not, maybe shadowing
+		n := g.newName()
+		if n == "" {
+			return ""
+		}
+		g.declare(n, kConst, mRO)
+		if g.chance(0.5) {
+			return fmt.Sprintf("const %s = %d\n", n, g.n(9)-2)
+		}
+		return fmt.Sprintf("const %s, _ int = %d * 2, 0\n", n, g.n(5))
 	case 0:
 		return g.mapStmt(depth, nest)
 	case 1:
@@ -546,7 +562,17 @@ func (g *rgen) moreStmt(depth int, nest bool) string {
 
 // moreInt is an int expression of this file, "" where none fits.
 func (g *rgen) moreInt(d int, ns bool) string {
-	switch g.pick(2, 1, 1, 1, 1, 1, 2, 2) {
+	switch g.pick(2, 1, 1, 1, 1, 1, 2, 2, 1, 1) {
+	case 8: // shifts by a suspending count, and conversions that wrap
+		if g.chance(0.5) {
+			return fmt.Sprintf("(%s %s (uint(%s) %% 4))", g.intExpr(d-1, ns), []string{"<<", ">>"}[g.n(2)], g.intExpr(d-1, ns))
+		}
+		return fmt.Sprintf("int(%s(P(%s, %s) * 40))", []string{"int8", "uint8", "int16"}[g.n(3)], g.newTag(), g.intExpr(d-1, ns))
+	case 9: // bit operations, maybe with a local constant
+		if v := g.oneOf(g.visibleWhere(func(v *rvar) bool { return v.kind == kConst })); v != nil && g.chance(0.5) {
+			return fmt.Sprintf("(%s %s %s)", g.intExpr(d-1, ns), []string{"&", "|", "^", "&^", "+"}[g.n(5)], v.name)
+		}
+		return fmt.Sprintf("(%s %s %s)", g.intExpr(d-1, ns), []string{"&", "|", "^", "&^"}[g.n(4)], g.intExpr(d-1, ns))
 	case 0:
 		f := []string{"min", "max"}[g.n(2)]
 		if g.chance(0.3) {
