@@ -93,6 +93,14 @@ func (l *lowerer) expr(e ast.Expr, spill bool) ast.Expr {
 		if tw := l.susp[x]; tw != nil {
 			return l.await(x, tw, true)
 		}
+		if spill && !l.ordered(x) && !(len(x.Args) == 1 && isTuple(l.typeOf(x.Args[0]))) {
+			// A conversion (or a builtin that gc leaves in place) is not
+			// spilled as a whole, so the calls in its operands are: a
+			// suspension point to its right must run after them.
+			c, kids := shallow(x, l.g.info)
+			l.list(kids, true)
+			return c
+		}
 		return l.maybeSpill(l.callOperands(x), x, spill)
 	case *ast.BinaryExpr:
 		// A suspending right operand must run only if the left one lets
