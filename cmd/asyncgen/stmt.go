@@ -147,6 +147,16 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 	// would report as unreachable.
 	if l.terminating(s, "") {
 		l.terminate(&panicTerm{})
+		return
+	}
+	// A jump out of the statement leaves its block in the middle, where
+	// liveness sees only the block's end: what follows goes in a block of
+	// its own, so that a variable the jump's target reads is live across
+	// the statement even where the code after it assigns the variable.
+	if len(kept.jumps) > 0 {
+		next := l.newBlock()
+		l.jump(next)
+		l.enter(next)
 	}
 }
 

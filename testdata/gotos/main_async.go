@@ -224,15 +224,17 @@ poll:
 					continue poll
 				}
 			}
+			/*line main_async.go:227:4*/ fallthrough
+		case 3:
 			{
 				/*line main.go:46:2*/ fut.state = -1
 				/*line main.go:46:2*/ return fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:232:4*/ fut.state = -1
+			/*line main_async.go:234:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:235:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
+			/*line main_async.go:237:4*/ panic("corio: CountAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -305,26 +307,26 @@ poll:
 		switch state {
 		case 0: // Find starts
 			/*line main.go:54:2*/ fut.i = 0
-			/*line main_async.go:308:4*/ fallthrough
+			/*line main_async.go:310:4*/ fallthrough
 		case 1:
 			/*line main.go:54:20*/ if !(fut.i < len(fut.xs)) {
-				/*line main_async.go:311:5*/ state = 5
+				/*line main_async.go:313:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:316:4*/ fut.x = fut.xs[fut.i]
+			/*line main_async.go:318:4*/ fut.x = fut.xs[fut.i]
 			/*line main.go:55:3*/ fut.c_y = initYFuture(fmt.Sprint("look", fut.x))
-			/*line main_async.go:318:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:320:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:55:3
-			/*line main_async.go:322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:324:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:55:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:324:4*/ if driven {
+			/*line main_async.go:326:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:327:4*/ if !ready {
+			/*line main_async.go:329:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -337,44 +339,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:342:4*/ fallthrough
 		case 4:
-			/*line main_async.go:342:4*/ fut.i++
-			/*line main_async.go:343:4*/ state = 1
+			/*line main_async.go:344:4*/ fut.i++
+			/*line main_async.go:345:4*/ state = 1
 			continue
 		case 5:
 			/*line main.go:61:2*/ fut.idx = -1
-			/*line main_async.go:347:4*/ state = 8
+			/*line main_async.go:349:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:64:2*/ fut.c_y = initYFuture("found")
-			/*line main_async.go:351:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:353:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.xs = nil
 			fallthrough
 		case 7: // resumes at main.go:64:2
-			/*line main_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:358:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:64:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:358:4*/ if driven {
+			/*line main_async.go:360:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:361:4*/ if !ready {
+			/*line main_async.go:363:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:367:4*/ fallthrough
+			/*line main_async.go:369:4*/ fallthrough
 		case 8:
 			{
 				/*line main.go:66:2*/ fut.state = -1
 				/*line main.go:66:2*/ return fut.idx, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:374:4*/ fut.state = -1
+			/*line main_async.go:376:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:377:4*/ panic("corio: FindAsync future polled after it completed or was cancelled")
+			/*line main_async.go:379:4*/ panic("corio: FindAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -451,7 +453,7 @@ poll:
 		case 0: // Mixed starts
 			/*line main.go:74:2*/ fut.sum = 0
 			/*line main.go:75:2*/ round = 0
-			/*line main_async.go:454:4*/ fallthrough
+			/*line main_async.go:456:4*/ fallthrough
 		case 1:
 			/*line main.go:77:2*/ again:
 			for i := 0; i < fut.n; i++ {
@@ -461,16 +463,16 @@ poll:
 				/*line main.go:81:3*/ fut.sum += i
 			}
 			/*line main.go:83:10*/ fut.c_inc = initIncFuture(round)
-			/*line main_async.go:464:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:466:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:83:10
-			/*line main_async.go:468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:10*/ r, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:470:4*/ if driven {
+			/*line main_async.go:472:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:473:4*/ if !ready {
+			/*line main_async.go:475:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -483,29 +485,33 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:88:2*/ k = 0
-			/*line main_async.go:487:4*/ fallthrough
+			/*line main_async.go:488:4*/ fallthrough
 		case 3:
+			/*line main.go:88:2*/ k = 0
+			/*line main_async.go:491:4*/ fallthrough
+		case 4:
 			/*line main.go:90:2*/ k++
 			/*line main.go:91:2*/ if k < 4 {
 				/*line main.go:92:3*/ fut.sum += k
 				/*line main.go:93:3*/ {
-					state = 3
+					state = 4
 					continue poll
 				}
 			}
+			/*line main_async.go:501:4*/ fallthrough
+		case 5:
 			/*line main.go:95:2*/ fut.c_y = initYFuture(fmt.Sprint("k", k))
-			/*line main_async.go:498:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:504:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 4: // resumes at main.go:95:2
-			/*line main_async.go:502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 6: // resumes at main.go:95:2
+			/*line main_async.go:508:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:95:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:504:4*/ if driven {
+			/*line main_async.go:510:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:507:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:513:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -515,10 +521,10 @@ poll:
 				/*line main.go:96:2*/ return fut.sum, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:518:4*/ fut.state = -1
+			/*line main_async.go:524:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:521:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:527:4*/ panic("corio: MixedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -551,7 +557,7 @@ func (fut *mixedFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 83, fut.aw0
-	case 4:
+	case 6:
 		t.Line, t.Awaiting = 95, fut.aw0
 	}
 	return t
@@ -594,26 +600,26 @@ poll:
 		case 0: // Fresh starts
 			/*line main.go:104:2*/ fut.fs = nil
 			/*line main.go:105:2*/ fut.n = 0
-			/*line main_async.go:597:4*/ fallthrough
+			/*line main_async.go:603:4*/ fallthrough
 		case 1:
 			/*line main.go:107:2*/ fut.x = new(int)
-			/*line main_async.go:600:4*/ (*fut.x) = fut.n * 10
+			/*line main_async.go:606:4*/ (*fut.x) = fut.n * 10
 			/*line main.go:108:2*/ fut.fs = append(take(&fut.fs), func(x_p *int) func() int {
 				return func() int {
 					/*line main.go:108:31*/ return (*x_p)
 				}
 			}(fut.x))
 			/*line main.go:109:2*/ fut.c_y = initYFuture(fmt.Sprint("x", (*fut.x)))
-			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:613:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:109:2
-			/*line main_async.go:611:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:617:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:613:4*/ if driven {
+			/*line main_async.go:619:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:616:4*/ if !ready {
+			/*line main_async.go:622:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -627,15 +633,17 @@ poll:
 					continue poll
 				}
 			}
+			/*line main_async.go:636:4*/ fallthrough
+		case 3:
 			{
 				/*line main.go:115:2*/ fut.state = -1
 				/*line main.go:115:2*/ return fut.fs, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:635:4*/ fut.state = -1
+			/*line main_async.go:643:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:638:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
+			/*line main_async.go:646:4*/ panic("corio: FreshAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -710,70 +718,72 @@ poll:
 		case 0: // Machine starts
 			/*line main.go:123:2*/ fut.out = nil
 			/*line main.go:124:2*/ fut.pos = 0
-			/*line main_async.go:713:4*/ fallthrough
+			/*line main_async.go:721:4*/ fallthrough
 		case 1:
 			/*line main.go:126:2*/ if fut.pos >= len(fut.input) {
 				/*line main.go:127:3*/ {
-					state = 11
+					state = 12
 					continue poll
 				}
 			}
+			/*line main_async.go:729:4*/ fallthrough
+		case 2:
 			/*line main.go:129:9*/ fut.c = fut.input[fut.pos]
 			/*line main.go:130:7*/ if fut.c >= '0' && fut.c <= '9' {
-				/*line main_async.go:723:5*/ state = 4
-				continue
-			}
-			fallthrough
-		case 2:
-			/*line main.go:135:7*/ if fut.c == ' ' {
-				/*line main_async.go:729:5*/ state = 6
+				/*line main_async.go:733:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
+			/*line main.go:135:7*/ if fut.c == ' ' {
+				/*line main_async.go:739:5*/ state = 7
+				continue
+			}
+			fallthrough
+		case 4:
 			/*line main.go:138:7*/ if fut.c == '_' {
-				/*line main_async.go:735:5*/ state = 7
+				/*line main_async.go:745:5*/ state = 8
 			} else {
-				state = 9
+				state = 10
 			}
 			continue
-		case 4:
+		case 5:
 			/*line main.go:131:3*/ fut.c_y = initYFuture("digit")
-			/*line main_async.go:742:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:752:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 5: // resumes at main.go:131:3
-			/*line main_async.go:746:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 6: // resumes at main.go:131:3
+			/*line main_async.go:756:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:748:4*/ if driven {
+			/*line main_async.go:758:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:751:4*/ if !ready {
-				fut.state = 5
+			/*line main_async.go:761:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:132:3*/ fut.out = append(take(&fut.out), "d")
 			/*line main.go:133:3*/ fut.pos++
-			/*line main_async.go:759:4*/ state = 1
+			/*line main_async.go:769:4*/ state = 1
 			continue
-		case 6:
-			/*line main.go:136:3*/ fut.pos++
-			/*line main_async.go:763:4*/ fallthrough
 		case 7:
+			/*line main.go:136:3*/ fut.pos++
+			/*line main_async.go:773:4*/ fallthrough
+		case 8:
 			/*line main.go:139:3*/ fut.c_y = initYFuture("space")
-			/*line main_async.go:766:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 8: // resumes at main.go:139:3
-			/*line main_async.go:770:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 9: // resumes at main.go:139:3
+			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:772:4*/ if driven {
+			/*line main_async.go:782:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:775:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:785:4*/ if !ready {
+				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -781,43 +791,43 @@ poll:
 			/*line main.go:140:3*/ if fut.c == '_' {
 				/*line main.go:141:4*/ fut.pos++
 			}
-			/*line main_async.go:784:4*/ state = 1
+			/*line main_async.go:794:4*/ state = 1
 			continue
-		case 9:
+		case 10:
 			/*line main.go:145:3*/ fut.out = append(take(&fut.out), string(fut.c))
 			/*line main.go:146:9*/ fut.c_inc = initIncFuture(fut.pos)
-			/*line main_async.go:789:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:799:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
-		case 10: // resumes at main.go:146:9
-			/*line main_async.go:793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 11: // resumes at main.go:146:9
+			/*line main_async.go:803:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:146:9*/ r, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:795:4*/ if driven {
+			/*line main_async.go:805:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:798:4*/ if !ready {
-				fut.state = 10
+			/*line main_async.go:808:4*/ if !ready {
+				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:146:3*/ fut.pos = r
-			/*line main_async.go:805:4*/ state = 1
+			/*line main_async.go:815:4*/ state = 1
 			continue
-		case 11:
+		case 12:
 			/*line main.go:150:2*/ fut.c_y = initYFuture("end")
-			/*line main_async.go:809:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:819:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.input = ""
 			fallthrough
-		case 12: // resumes at main.go:150:2
-			/*line main_async.go:814:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 13: // resumes at main.go:150:2
+			/*line main_async.go:824:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:150:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:816:4*/ if driven {
+			/*line main_async.go:826:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:819:4*/ if !ready {
-				fut.state = 12
+			/*line main_async.go:829:4*/ if !ready {
+				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -827,10 +837,10 @@ poll:
 				/*line main.go:151:2*/ return strings.Join(fut.out, ","), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:830:4*/ fut.state = -1
+			/*line main_async.go:840:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:833:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
+			/*line main_async.go:843:4*/ panic("corio: MachineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -861,13 +871,13 @@ func (fut *machineFuture) Cancel() {
 func (fut *machineFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Machine", File: "github.com/corio-go/corio/testdata/gotos/main.go"}
 	switch fut.state {
-	case 5:
+	case 6:
 		t.Line, t.Awaiting = 131, fut.aw0
-	case 8:
+	case 9:
 		t.Line, t.Awaiting = 139, fut.aw0
-	case 10:
+	case 11:
 		t.Line, t.Awaiting = 146, fut.aw0
-	case 12:
+	case 13:
 		t.Line, t.Awaiting = 150, fut.aw0
 	}
 	return t
@@ -882,7 +892,6 @@ type labelsFuture struct {
 	res   int // the output, kept by PollFrame for the caller
 	total int
 	tries int
-	r     int
 	n     int
 	aw0   *yFuture
 	c_y   yFuture // Y's future, held by value
@@ -911,20 +920,20 @@ poll:
 		case 0: // Labels starts
 			/*line main.go:159:2*/ fut.total = 0
 			/*line main.go:160:2*/ fut.tries = 0
-			/*line main_async.go:914:4*/ fallthrough
+			/*line main_async.go:923:4*/ fallthrough
 		case 1:
 			/*line main.go:163:3*/ fut.tries++
 			/*line main.go:164:3*/ fut.c_y = initYFuture(fmt.Sprint("try", fut.tries))
-			/*line main_async.go:918:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:927:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:164:3
-			/*line main_async.go:922:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:931:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:924:4*/ if driven {
+			/*line main_async.go:933:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:927:4*/ if !ready {
+			/*line main_async.go:936:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -936,65 +945,69 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:170:2*/ fut.n = 3
-			/*line main_async.go:940:4*/ fut.r = 0
-			/*line main_async.go:941:4*/ fallthrough
+			/*line main_async.go:948:4*/ fallthrough
 		case 3:
-			/*line main.go:170:17*/ if !(fut.r < fut.n) {
-				/*line main_async.go:944:5*/ state = 7
+			/*line main.go:170:2*/ fut.n = 3
+			/*line main_async.go:951:4*/ fut.tries = 0
+			/*line main_async.go:952:4*/ fallthrough
+		case 4:
+			/*line main.go:170:17*/ if !(fut.tries < fut.n) {
+				/*line main_async.go:955:5*/ state = 9
 				continue
 			}
 			fallthrough
-		case 4:
+		case 5:
 			/*line main.go:171:3*/ for c := range 3 {
-				/*line main.go:172:4*/ if c > fut.r {
+				/*line main.go:172:4*/ if c > fut.tries {
 					/*line main.go:173:5*/ {
-						state = 6
+						state = 8
 						continue poll
 					}
 				}
-				/*line main.go:175:4*/ if fut.r == 2 && c == 1 {
+				/*line main.go:175:4*/ if fut.tries == 2 && c == 1 {
 					/*line main.go:176:5*/ {
-						state = 7
+						state = 9
 						continue poll
 					}
 				}
-				/*line main.go:178:4*/ fut.total += fut.r*10 + c
+				/*line main.go:178:4*/ fut.total += fut.tries*10 + c
 			}
-			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("row", fut.r))
-			/*line main_async.go:965:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:975:4*/ fallthrough
+		case 6:
+			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("row", fut.tries))
+			/*line main_async.go:978:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 5: // resumes at main.go:180:3
-			/*line main_async.go:969:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 7: // resumes at main.go:180:3
+			/*line main_async.go:982:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:971:4*/ if driven {
+			/*line main_async.go:984:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:974:4*/ if !ready {
-				fut.state = 5
+			/*line main_async.go:987:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:980:4*/ fallthrough
-		case 6:
-			/*line main.go:180:3*/ fut.r++
-			/*line main_async.go:983:4*/ state = 3
+			/*line main_async.go:993:4*/ fallthrough
+		case 8:
+			/*line main.go:180:3*/ fut.tries++
+			/*line main_async.go:996:4*/ state = 4
 			continue
-		case 7:
+		case 9:
 			/*line main.go:184:2*/ fut.c_y = initYFuture("out")
-			/*line main_async.go:987:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1000:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 8: // resumes at main.go:184:2
-			/*line main_async.go:991:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 10: // resumes at main.go:184:2
+			/*line main_async.go:1004:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:993:4*/ if driven {
+			/*line main_async.go:1006:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:996:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:1009:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1004,10 +1017,10 @@ poll:
 				/*line main.go:185:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1007:4*/ fut.state = -1
+			/*line main_async.go:1020:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1010:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1023:4*/ panic("corio: LabelsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1038,9 +1051,9 @@ func (fut *labelsFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 164, fut.aw0
-	case 5:
+	case 7:
 		t.Line, t.Awaiting = 180, fut.aw0
-	case 8:
+	case 10:
 		t.Line, t.Awaiting = 184, fut.aw0
 	}
 	return t
@@ -1087,16 +1100,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:190:15*/ fut.c_count = initCountFuture(3)
-			/*line main_async.go:1090:4*/ fut.aw0 = &fut.c_count
+			/*line main_async.go:1103:4*/ fut.aw0 = &fut.c_count
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:15
-			/*line main_async.go:1094:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1107:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:15*/ r, ready = fut.aw0.(*countFuture).Poll(cx)
-			/*line main_async.go:1096:4*/ if driven {
+			/*line main_async.go:1109:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*countFuture), ready, fresh)
 			}
-			/*line main_async.go:1099:4*/ if !ready {
+			/*line main_async.go:1112:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1105,16 +1118,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:190:2*/ logf("n=%d", r)
 			/*line main.go:191:2*/ flush("count")
 			/*line main.go:192:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 5)
-			/*line main_async.go:1108:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:1121:4*/ fut.aw0 = &fut.c_find
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:192:17
-			/*line main_async.go:1112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1125:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:192:17*/ r_2, ready = fut.aw0.(*findFuture).Poll(cx)
-			/*line main_async.go:1114:4*/ if driven {
+			/*line main_async.go:1127:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findFuture), ready, fresh)
 			}
-			/*line main_async.go:1117:4*/ if !ready {
+			/*line main_async.go:1130:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1122,16 +1135,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_find = findFuture{}
 			/*line main.go:192:2*/ logf("idx=%d", r_2)
 			/*line main.go:193:17*/ fut.c_find = initFindFuture([]int{4, 5, 6}, 9)
-			/*line main_async.go:1125:4*/ fut.aw0 = &fut.c_find
+			/*line main_async.go:1138:4*/ fut.aw0 = &fut.c_find
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:193:17
-			/*line main_async.go:1129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1142:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:193:17*/ r_3, ready = fut.aw0.(*findFuture).Poll(cx)
-			/*line main_async.go:1131:4*/ if driven {
+			/*line main_async.go:1144:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findFuture), ready, fresh)
 			}
-			/*line main_async.go:1134:4*/ if !ready {
+			/*line main_async.go:1147:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1140,16 +1153,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:193:2*/ logf("idx=%d", r_3)
 			/*line main.go:194:2*/ flush("find")
 			/*line main.go:195:17*/ fut.c_mixed = initMixedFuture(4)
-			/*line main_async.go:1143:4*/ fut.aw0 = &fut.c_mixed
+			/*line main_async.go:1156:4*/ fut.aw0 = &fut.c_mixed
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:195:17
-			/*line main_async.go:1147:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1160:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:195:17*/ r_4, ready = fut.aw0.(*mixedFuture).Poll(cx)
-			/*line main_async.go:1149:4*/ if driven {
+			/*line main_async.go:1162:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*mixedFuture), ready, fresh)
 			}
-			/*line main_async.go:1152:4*/ if !ready {
+			/*line main_async.go:1165:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1158,51 +1171,51 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:195:2*/ logf("sum=%d", r_4)
 			/*line main.go:196:2*/ flush("mixed")
 			/*line main.go:197:20*/ fut.c_fresh = initFreshFuture()
-			/*line main_async.go:1161:4*/ fut.aw0 = &fut.c_fresh
+			/*line main_async.go:1174:4*/ fut.aw0 = &fut.c_fresh
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:197:20
-			/*line main_async.go:1165:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1178:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:197:20*/ r_5, ready = fut.aw0.(*freshFuture).Poll(cx)
-			/*line main_async.go:1167:4*/ if driven {
+			/*line main_async.go:1180:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*freshFuture), ready, fresh)
 			}
-			/*line main_async.go:1170:4*/ if !ready {
+			/*line main_async.go:1183:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_fresh = freshFuture{}
 			/*line main.go:197:2*/ seq = r_5
-			/*line main_async.go:1177:4*/ i = 0
-			/*line main_async.go:1178:4*/ fallthrough
+			/*line main_async.go:1190:4*/ i = 0
+			/*line main_async.go:1191:4*/ fallthrough
 		case 6:
 			/*line main.go:197:20*/ if !(i < len(seq)) {
-				/*line main_async.go:1181:5*/ state = 9
+				/*line main_async.go:1194:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:1186:4*/ f = seq[i]
+			/*line main_async.go:1199:4*/ f = seq[i]
 			/*line main.go:198:3*/ logf("f%d", f())
-			/*line main_async.go:1188:4*/ fallthrough
+			/*line main_async.go:1201:4*/ fallthrough
 		case 8:
-			/*line main_async.go:1190:4*/ i++
-			/*line main_async.go:1191:4*/ state = 6
+			/*line main_async.go:1203:4*/ i++
+			/*line main_async.go:1204:4*/ state = 6
 			continue
 		case 9:
 			/*line main.go:200:2*/ flush("fresh")
 			/*line main.go:201:13*/ fut.c_machine = initMachineFuture("a1 b_2 c")
-			/*line main_async.go:1196:4*/ fut.aw0 = &fut.c_machine
+			/*line main_async.go:1209:4*/ fut.aw0 = &fut.c_machine
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:201:13
-			/*line main_async.go:1200:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1213:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:201:13*/ r_6, ready = fut.aw0.(*machineFuture).Poll(cx)
-			/*line main_async.go:1202:4*/ if driven {
+			/*line main_async.go:1215:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*machineFuture), ready, fresh)
 			}
-			/*line main_async.go:1205:4*/ if !ready {
+			/*line main_async.go:1218:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1211,16 +1224,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:201:2*/ logf("%s", r_6)
 			/*line main.go:202:2*/ flush("machine")
 			/*line main.go:203:19*/ fut.c_labels = initLabelsFuture()
-			/*line main_async.go:1214:4*/ fut.aw0 = &fut.c_labels
+			/*line main_async.go:1227:4*/ fut.aw0 = &fut.c_labels
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:203:19
-			/*line main_async.go:1218:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1231:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:19*/ r_7, ready = fut.aw0.(*labelsFuture).Poll(cx)
-			/*line main_async.go:1220:4*/ if driven {
+			/*line main_async.go:1233:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labelsFuture), ready, fresh)
 			}
-			/*line main_async.go:1223:4*/ if !ready {
+			/*line main_async.go:1236:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -1229,11 +1242,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:203:2*/ logf("total=%d", r_7)
 			/*line main.go:204:2*/ flush("labels")
 			{
-				/*line main_async.go:1232:5*/ fut.state = -1
+				/*line main_async.go:1245:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1236:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1249:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -210,7 +210,7 @@ poll:
 			/*line main_async.go:210:4*/ fallthrough
 		case 1:
 			/*line main.go:40:14*/ if !(i < len(vals)) {
-				/*line main_async.go:213:5*/ state = 5
+				/*line main_async.go:213:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -218,7 +218,7 @@ poll:
 			/*line main.go:41:3*/ switch v := vals[i].(type) {
 			/*line main.go:42:3*/ case string:
 				/*line main.go:43:4*/ {
-					state = 3
+					state = 4
 					continue poll
 				}
 				/*line main.go:44:3*/
@@ -232,53 +232,55 @@ poll:
 			default:
 				/*line main.go:50:4*/ logf("d%v", v)
 			}
-			/*line main.go:52:3*/ logf("end%d", i)
-			/*line main_async.go:236:4*/ fallthrough
+			/*line main_async.go:235:4*/ fallthrough
 		case 3:
+			/*line main.go:52:3*/ logf("end%d", i)
+			/*line main_async.go:238:4*/ fallthrough
+		case 4:
 			/*line main.go:40:33*/ fut.c_inc = initIncFuture(i)
-			/*line main_async.go:239:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:241:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
-		case 4: // resumes at main.go:40:33
-			/*line main_async.go:243:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 5: // resumes at main.go:40:33
+			/*line main_async.go:245:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:40:33*/ r_2, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:245:4*/ if driven {
+			/*line main_async.go:247:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:248:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:250:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:40:29*/ i = r_2
-			/*line main_async.go:255:4*/ state = 1
+			/*line main_async.go:257:4*/ state = 1
 			continue
-		case 5:
+		case 6:
 			/*line main.go:54:2*/ flush("type switch")
 			/*line main.go:58:2*/ fut.seq = vals
-			/*line main_async.go:260:4*/ fut.i_2 = 0
-			/*line main_async.go:261:4*/ fallthrough
-		case 6:
+			/*line main_async.go:262:4*/ fut.i_2 = 0
+			/*line main_async.go:263:4*/ fallthrough
+		case 7:
 			/*line main.go:58:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:264:5*/ state = 10
+				/*line main_async.go:266:5*/ state = 12
 				continue
 			}
 			fallthrough
-		case 7:
-			/*line main_async.go:269:4*/ fut.x = fut.seq[fut.i_2]
+		case 8:
+			/*line main_async.go:271:4*/ fut.x = fut.seq[fut.i_2]
 			/*line main.go:59:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:271:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:273:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 8: // resumes at main.go:59:3
-			/*line main_async.go:275:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 9: // resumes at main.go:59:3
+			/*line main_async.go:277:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:59:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:277:4*/ if driven {
+			/*line main_async.go:279:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:280:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:282:4*/ if !ready {
+				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -286,37 +288,39 @@ poll:
 			/*line main.go:60:3*/ switch fut.x.(type) {
 			/*line main.go:61:3*/ case float64:
 				/*line main.go:62:4*/ {
-					state = 10
+					state = 12
 					continue poll
 				}
 				/*line main.go:63:3*/
 			case string:
 				/*line main.go:64:4*/ {
-					state = 9
+					state = 11
 					continue poll
 				}
 			}
-			/*line main.go:66:3*/ logf("end%d", fut.i_2)
-			/*line main_async.go:300:4*/ fallthrough
-		case 9:
-			/*line main_async.go:302:4*/ fut.i_2++
-			/*line main_async.go:303:4*/ state = 6
-			continue
+			/*line main_async.go:301:4*/ fallthrough
 		case 10:
+			/*line main.go:66:3*/ logf("end%d", fut.i_2)
+			/*line main_async.go:304:4*/ fallthrough
+		case 11:
+			/*line main_async.go:306:4*/ fut.i_2++
+			/*line main_async.go:307:4*/ state = 7
+			continue
+		case 12:
 			/*line main.go:68:2*/ flush("type switch labels")
 			/*line main.go:71:6*/ i_3 = 0
-			/*line main_async.go:308:4*/ fallthrough
-		case 11:
+			/*line main_async.go:312:4*/ fallthrough
+		case 13:
 			/*line main.go:71:14*/ if !(i_3 < 5) {
-				/*line main_async.go:311:5*/ state = 15
+				/*line main_async.go:315:5*/ state = 18
 				continue
 			}
 			fallthrough
-		case 12:
+		case 14:
 			/*line main.go:72:3*/ switch i_3 {
 			/*line main.go:73:3*/ case 1:
 				/*line main.go:74:4*/ {
-					state = 13
+					state = 16
 					continue poll
 				}
 				/*line main.go:75:3*/
@@ -326,55 +330,57 @@ poll:
 			default:
 				/*line main.go:78:4*/ logf("d%d", i_3)
 			}
+			/*line main_async.go:333:4*/ fallthrough
+		case 15:
 			/*line main.go:80:3*/ logf("e%d", i_3)
-			/*line main_async.go:330:4*/ fallthrough
-		case 13:
+			/*line main_async.go:336:4*/ fallthrough
+		case 16:
 			/*line main.go:71:25*/ fut.c_inc = initIncFuture(i_3)
-			/*line main_async.go:333:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:339:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
-		case 14: // resumes at main.go:71:25
-			/*line main_async.go:339:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 17: // resumes at main.go:71:25
+			/*line main_async.go:345:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:25*/ r_3, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:341:4*/ if driven {
+			/*line main_async.go:347:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:344:4*/ if !ready {
-				fut.state = 14
+			/*line main_async.go:350:4*/ if !ready {
+				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:71:21*/ i_3 = r_3
-			/*line main_async.go:351:4*/ state = 11
+			/*line main_async.go:357:4*/ state = 13
 			continue
-		case 15:
+		case 18:
 			/*line main.go:82:2*/ flush("plain switch")
 			/*line main.go:85:6*/ fut.i_2 = 0
-			/*line main_async.go:356:4*/ fallthrough
-		case 16:
+			/*line main_async.go:362:4*/ fallthrough
+		case 19:
 			/*line main.go:85:14*/ if !(fut.i_2 < 5) {
-				/*line main_async.go:359:5*/ state = 20
+				/*line main_async.go:365:5*/ state = 24
 				continue
 			}
 			fallthrough
-		case 17:
+		case 20:
 			/*line main.go:86:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i_2))
-			/*line main_async.go:365:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:371:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
-		case 18: // resumes at main.go:86:3
-			/*line main_async.go:371:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 21: // resumes at main.go:86:3
+			/*line main_async.go:377:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:373:4*/ if driven {
+			/*line main_async.go:379:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:376:4*/ if !ready {
-				fut.state = 18
+			/*line main_async.go:382:4*/ if !ready {
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -382,50 +388,52 @@ poll:
 			/*line main.go:87:3*/ {
 				/*line main.go:88:4*/ if fut.i_2 == 1 {
 					/*line main.go:89:5*/ {
-						state = 19
+						state = 23
 						continue poll
 					}
 				}
 				/*line main.go:91:4*/ if fut.i_2 == 3 {
 					/*line main.go:92:5*/ {
-						state = 20
+						state = 24
 						continue poll
 					}
 				}
 			}
+			/*line main_async.go:402:4*/ fallthrough
+		case 22:
 			/*line main.go:95:3*/ logf("e%d", fut.i_2)
-			/*line main_async.go:397:4*/ fallthrough
-		case 19:
+			/*line main_async.go:405:4*/ fallthrough
+		case 23:
 			/*line main.go:85:21*/ fut.i_2++
-			/*line main_async.go:400:4*/ state = 16
+			/*line main_async.go:408:4*/ state = 19
 			continue
-		case 20:
+		case 24:
 			/*line main.go:97:2*/ flush("plain if")
 			/*line main.go:100:2*/ fut.m = [][]int{{1, 2, 3}, {4, -1, 6}, {7, 8, 9}}
 			/*line main.go:102:2*/ fut.i_2 = 0
-			/*line main_async.go:406:4*/ fallthrough
-		case 21:
+			/*line main_async.go:414:4*/ fallthrough
+		case 25:
 			/*line main.go:102:22*/ if !(fut.i_2 < len(fut.m)) {
-				/*line main_async.go:409:5*/ state = 25
+				/*line main_async.go:417:5*/ state = 30
 				continue
 			}
 			fallthrough
-		case 22:
-			/*line main_async.go:414:4*/ fut.row = fut.m[fut.i_2]
+		case 26:
+			/*line main_async.go:422:4*/ fut.row = fut.m[fut.i_2]
 			/*line main.go:103:3*/ fut.c_y = initYFuture(fmt.Sprint("r", fut.i_2))
-			/*line main_async.go:416:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:424:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.seq = nil
 			fallthrough
-		case 23: // resumes at main.go:103:3
-			/*line main_async.go:422:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 27: // resumes at main.go:103:3
+			/*line main_async.go:430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:424:4*/ if driven {
+			/*line main_async.go:432:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:427:4*/ if !ready {
-				fut.state = 23
+			/*line main_async.go:435:4*/ if !ready {
+				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -433,171 +441,175 @@ poll:
 			/*line main.go:104:3*/ for _, v := range fut.row {
 				/*line main.go:105:4*/ if v < 0 {
 					/*line main.go:106:5*/ {
-						state = 24
+						state = 29
 						continue poll
 					}
 				}
 				/*line main.go:108:4*/ if v > 8 {
 					/*line main.go:109:5*/ {
-						state = 25
+						state = 30
 						continue poll
 					}
 				}
 				/*line main.go:111:4*/ logf("%d", v)
 			}
+			/*line main_async.go:456:4*/ fallthrough
+		case 28:
 			/*line main.go:113:3*/ logf("rowend%d", fut.i_2)
-			/*line main_async.go:449:4*/ fallthrough
-		case 24:
-			/*line main_async.go:451:4*/ fut.i_2++
-			/*line main_async.go:452:4*/ state = 21
+			/*line main_async.go:459:4*/ fallthrough
+		case 29:
+			/*line main_async.go:461:4*/ fut.i_2++
+			/*line main_async.go:462:4*/ state = 25
 			continue
-		case 25:
+		case 30:
 			/*line main.go:115:2*/ flush("plain inner range")
 			/*line main.go:118:6*/ fut.i_2 = 0
-			/*line main_async.go:457:4*/ fallthrough
-		case 26:
-			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
-				/*line main_async.go:460:5*/ state = 36
-				continue
-			}
-			fallthrough
-		case 27:
-			/*line main.go:120:7*/ fut.b = 0
-			/*line main_async.go:466:4*/ fallthrough
-		case 28:
-			/*line main.go:120:15*/ if !(fut.b < 3) {
-				/*line main_async.go:469:5*/ state = 35
-				continue
-			}
-			fallthrough
-		case 29:
-			/*line main.go:121:8*/ fut.c = 0
-			/*line main_async.go:475:4*/ fallthrough
-		case 30:
-			/*line main.go:121:16*/ if !(fut.c < 3) {
-				/*line main_async.go:478:5*/ state = 34
-				continue
-			}
-			fallthrough
+			/*line main_async.go:467:4*/ fallthrough
 		case 31:
+			/*line main.go:118:14*/ if !(fut.i_2 < 2) {
+				/*line main_async.go:470:5*/ state = 42
+				continue
+			}
+			fallthrough
+		case 32:
+			/*line main.go:120:7*/ fut.b = 0
+			/*line main_async.go:476:4*/ fallthrough
+		case 33:
+			/*line main.go:120:15*/ if !(fut.b < 3) {
+				/*line main_async.go:479:5*/ state = 41
+				continue
+			}
+			fallthrough
+		case 34:
+			/*line main.go:121:8*/ fut.c = 0
+			/*line main_async.go:485:4*/ fallthrough
+		case 35:
+			/*line main.go:121:16*/ if !(fut.c < 3) {
+				/*line main_async.go:488:5*/ state = 40
+				continue
+			}
+			fallthrough
+		case 36:
 			/*line main.go:122:5*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d%d", fut.i_2, fut.b, fut.c))
-			/*line main_async.go:484:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:494:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
 			fut.seq = nil
 			fallthrough
-		case 32: // resumes at main.go:122:5
-			/*line main_async.go:492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 37: // resumes at main.go:122:5
+			/*line main_async.go:502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:494:4*/ if driven {
+			/*line main_async.go:504:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:497:4*/ if !ready {
-				fut.state = 32
+			/*line main_async.go:507:4*/ if !ready {
+				fut.state = 37
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:123:5*/ if fut.c == 1 {
 				/*line main.go:124:6*/ {
-					state = 34
+					state = 40
 					continue poll
 				}
 			}
+			/*line main_async.go:519:4*/ fallthrough
+		case 38:
 			/*line main.go:126:5*/ if fut.b == 2 {
 				/*line main.go:127:6*/ {
-					state = 35
+					state = 41
 					continue poll
 				}
 			}
-			/*line main_async.go:515:4*/ fallthrough
-		case 33:
+			/*line main_async.go:527:4*/ fallthrough
+		case 39:
 			/*line main.go:121:23*/ fut.c++
-			/*line main_async.go:518:4*/ state = 30
+			/*line main_async.go:530:4*/ state = 35
 			continue
-		case 34:
+		case 40:
 			/*line main.go:120:22*/ fut.b++
-			/*line main_async.go:522:4*/ state = 28
+			/*line main_async.go:534:4*/ state = 33
 			continue
-		case 35:
+		case 41:
 			/*line main.go:118:21*/ fut.i_2++
-			/*line main_async.go:526:4*/ state = 26
+			/*line main_async.go:538:4*/ state = 31
 			continue
-		case 36:
+		case 42:
 			/*line main.go:132:2*/ flush("three levels")
 			/*line main.go:136:6*/ i_5 = 0
-			/*line main_async.go:531:4*/ fallthrough
-		case 37:
+			/*line main_async.go:543:4*/ fallthrough
+		case 43:
 			/*line main.go:136:14*/ if !(i_5 < 4) {
-				/*line main_async.go:534:5*/ state = 41
+				/*line main_async.go:546:5*/ state = 47
 				continue
 			}
 			fallthrough
-		case 38:
+		case 44:
 			/*line main.go:137:3*/ for j := 0; j < 2; j++ {
 				/*line main.go:138:4*/ switch {
 				/*line main.go:139:4*/ case i_5 == j:
 					/*line main.go:140:5*/ {
-						state = 39
+						state = 45
 						continue poll
 					}
 				}
 				/*line main.go:142:4*/ logf("%d%d", i_5, j)
 			}
-			/*line main_async.go:549:4*/ fallthrough
-		case 39:
+			/*line main_async.go:561:4*/ fallthrough
+		case 45:
 			/*line main.go:136:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:552:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:564:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
 			fut.seq = nil
 			fallthrough
-		case 40: // resumes at main.go:136:25
-			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 46: // resumes at main.go:136:25
+			/*line main_async.go:572:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:25*/ r_4, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:562:4*/ if driven {
+			/*line main_async.go:574:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:565:4*/ if !ready {
-				fut.state = 40
+			/*line main_async.go:577:4*/ if !ready {
+				fut.state = 46
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:136:21*/ i_5 = r_4
-			/*line main_async.go:572:4*/ state = 37
+			/*line main_async.go:584:4*/ state = 43
 			continue
-		case 41:
+		case 47:
 			/*line main.go:145:2*/ flush("continue L from switch")
 			/*line main.go:148:2*/ x_2 = 0
-			/*line main_async.go:577:4*/ fallthrough
-		case 42:
+			/*line main_async.go:589:4*/ fallthrough
+		case 48:
 			/*line main.go:150:6*/ if !(x_2 < 3) {
-				/*line main_async.go:580:5*/ state = 45
+				/*line main_async.go:592:5*/ state = 52
 				continue
 			}
 			fallthrough
-		case 43:
+		case 49:
 			/*line main.go:151:7*/ fut.c_inc = initIncFuture(x_2)
-			/*line main_async.go:586:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:598:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
 			fut.seq = nil
 			fallthrough
-		case 44: // resumes at main.go:151:7
-			/*line main_async.go:594:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 50: // resumes at main.go:151:7
+			/*line main_async.go:606:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:151:7*/ r_5, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:596:4*/ if driven {
+			/*line main_async.go:608:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:599:4*/ if !ready {
-				fut.state = 44
+			/*line main_async.go:611:4*/ if !ready {
+				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -605,42 +617,44 @@ poll:
 			/*line main.go:151:3*/ x_2 = r_5
 			/*line main.go:152:3*/ if x_2 == 1 {
 				/*line main.go:153:4*/ {
-					state = 42
+					state = 48
 					continue poll
 				}
 			}
+			/*line main_async.go:624:4*/ fallthrough
+		case 51:
 			/*line main.go:155:3*/ logf("x%d", x_2)
-			/*line main_async.go:613:4*/ state = 42
+			/*line main_async.go:627:4*/ state = 48
 			continue
-		case 45:
+		case 52:
 			/*line main.go:157:2*/ _ = x_2
 			/*line main.go:158:2*/ flush("label on while")
 			/*line main.go:161:6*/ fut.i_6 = new(int)
-			/*line main_async.go:619:4*/ (*fut.i_6) = 0
-			/*line main_async.go:620:4*/ fallthrough
-		case 46:
+			/*line main_async.go:633:4*/ (*fut.i_6) = 0
+			/*line main_async.go:634:4*/ fallthrough
+		case 53:
 			/*line main.go:161:14*/ if !((*fut.i_6) < 2) {
-				/*line main_async.go:623:5*/ state = 50
+				/*line main_async.go:637:5*/ state = 57
 				continue
 			}
 			fallthrough
-		case 47:
+		case 54:
 			/*line main.go:162:3*/ fut.c_y = initYFuture(fmt.Sprint("f", (*fut.i_6)))
-			/*line main_async.go:629:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:643:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.x = nil
 			fut.m = nil
 			fut.row = nil
 			fut.seq = nil
 			fallthrough
-		case 48: // resumes at main.go:162:3
-			/*line main_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 55: // resumes at main.go:162:3
+			/*line main_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:162:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:639:4*/ if driven {
+			/*line main_async.go:653:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:642:4*/ if !ready {
-				fut.state = 48
+			/*line main_async.go:656:4*/ if !ready {
+				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -655,20 +669,20 @@ poll:
 					}
 				}
 			}(fut.i_6)()
-			/*line main_async.go:658:4*/ fallthrough
-		case 49:
-			/*line main_async.go:660:4*/ fut.i_6 = new(*fut.i_6)
+			/*line main_async.go:672:4*/ fallthrough
+		case 56:
+			/*line main_async.go:674:4*/ fut.i_6 = new(*fut.i_6)
 			/*line main.go:161:21*/ (*fut.i_6)++
-			/*line main_async.go:662:4*/ state = 46
+			/*line main_async.go:676:4*/ state = 53
 			continue
-		case 50:
+		case 57:
 			/*line main.go:172:2*/ flush("literal loop")
 			{
-				/*line main_async.go:667:5*/ fut.state = -1
+				/*line main_async.go:681:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:671:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:685:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -689,23 +703,23 @@ func (fut *mainFuture) Cancel() {
 func (fut *mainFuture) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Main", File: "github.com/corio-go/corio/testdata/labels/main.go"}
 	switch fut.state {
-	case 4:
+	case 5:
 		t.Line, t.Awaiting = 40, fut.aw0
-	case 8:
+	case 9:
 		t.Line, t.Awaiting = 59, fut.aw0
-	case 14:
+	case 17:
 		t.Line, t.Awaiting = 71, fut.aw0
-	case 18:
+	case 21:
 		t.Line, t.Awaiting = 86, fut.aw0
-	case 23:
+	case 27:
 		t.Line, t.Awaiting = 103, fut.aw0
-	case 32:
+	case 37:
 		t.Line, t.Awaiting = 122, fut.aw0
-	case 40:
+	case 46:
 		t.Line, t.Awaiting = 136, fut.aw0
-	case 44:
+	case 50:
 		t.Line, t.Awaiting = 151, fut.aw0
-	case 48:
+	case 55:
 		t.Line, t.Awaiting = 162, fut.aw0
 	}
 	return t

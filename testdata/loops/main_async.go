@@ -725,171 +725,175 @@ poll:
 			/*line main_async.go:725:4*/ fallthrough
 		case 23:
 			/*line main.go:94:14*/ if !(i_5 < 6) {
-				/*line main_async.go:728:5*/ state = 27
+				/*line main_async.go:728:5*/ state = 28
 				continue
 			}
 			fallthrough
 		case 24:
 			/*line main.go:95:3*/ if i_5%2 == 0 {
 				/*line main.go:96:4*/ {
-					state = 25
+					state = 26
 					continue poll
 				}
 			}
-			/*line main.go:98:3*/ logf("odd%d", i_5)
-			/*line main_async.go:740:4*/ fallthrough
+			/*line main_async.go:739:4*/ fallthrough
 		case 25:
+			/*line main.go:98:3*/ logf("odd%d", i_5)
+			/*line main_async.go:742:4*/ fallthrough
+		case 26:
 			/*line main.go:94:25*/ fut.c_inc = initIncFuture(i_5)
-			/*line main_async.go:743:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:745:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
-		case 26: // resumes at main.go:94:25
-			/*line main_async.go:747:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 27: // resumes at main.go:94:25
+			/*line main_async.go:749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:94:25*/ r_5, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:749:4*/ if driven {
+			/*line main_async.go:751:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:752:4*/ if !ready {
-				fut.state = 26
+			/*line main_async.go:754:4*/ if !ready {
+				fut.state = 27
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:94:21*/ i_5 = r_5
-			/*line main_async.go:759:4*/ state = 23
+			/*line main_async.go:761:4*/ state = 23
 			continue
-		case 27:
+		case 28:
 			/*line main.go:100:2*/ flush("continue+post")
 			/*line main.go:103:6*/ fut.i = 0
-			/*line main_async.go:764:4*/ fallthrough
-		case 28:
+			/*line main_async.go:766:4*/ fallthrough
+		case 29:
 			/*line main.go:103:14*/ fut.c_less = initLessFuture(fut.i, 4)
-			/*line main_async.go:767:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:769:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
-		case 29: // resumes at main.go:103:14
-			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 30: // resumes at main.go:103:14
+			/*line main_async.go:773:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:14*/ r_6, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:773:4*/ if driven {
+			/*line main_async.go:775:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:776:4*/ if !ready {
-				fut.state = 29
+			/*line main_async.go:778:4*/ if !ready {
+				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:103:14*/ if !(r_6) {
-				/*line main_async.go:783:5*/ state = 33
+				/*line main_async.go:785:5*/ state = 35
 				continue
 			}
 			fallthrough
-		case 30:
+		case 31:
 			/*line main.go:104:3*/ fut.c_y = initYFuture(fmt.Sprint("y", fut.i))
-			/*line main_async.go:789:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:791:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 31: // resumes at main.go:104:3
-			/*line main_async.go:793:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 32: // resumes at main.go:104:3
+			/*line main_async.go:795:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:104:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:795:4*/ if driven {
+			/*line main_async.go:797:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:798:4*/ if !ready {
-				fut.state = 31
+			/*line main_async.go:800:4*/ if !ready {
+				fut.state = 32
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:105:3*/ if fut.i == 1 {
 				/*line main.go:106:4*/ {
-					state = 32
+					state = 34
 					continue poll
 				}
 			}
-			/*line main.go:108:3*/ logf("after%d", fut.i)
-			/*line main_async.go:811:4*/ fallthrough
-		case 32:
-			/*line main.go:103:26*/ fut.i++
-			/*line main_async.go:814:4*/ state = 28
-			continue
+			/*line main_async.go:812:4*/ fallthrough
 		case 33:
+			/*line main.go:108:3*/ logf("after%d", fut.i)
+			/*line main_async.go:815:4*/ fallthrough
+		case 34:
+			/*line main.go:103:26*/ fut.i++
+			/*line main_async.go:818:4*/ state = 29
+			continue
+		case 35:
 			/*line main.go:110:2*/ flush("continue after susp")
 			/*line main.go:113:2*/ fut.i = 0
-			/*line main_async.go:819:4*/ fallthrough
-		case 34:
+			/*line main_async.go:823:4*/ fallthrough
+		case 36:
 			/*line main.go:114:6*/ if !(fut.i < 3) {
-				/*line main_async.go:822:5*/ state = 37
+				/*line main_async.go:826:5*/ state = 39
 				continue
 			}
 			fallthrough
-		case 35:
+		case 37:
 			/*line main.go:115:3*/ fut.c_y = initYFuture(fmt.Sprint("w", fut.i))
-			/*line main_async.go:828:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:832:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 36: // resumes at main.go:115:3
-			/*line main_async.go:832:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 38: // resumes at main.go:115:3
+			/*line main_async.go:836:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:115:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:834:4*/ if driven {
+			/*line main_async.go:838:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:837:4*/ if !ready {
-				fut.state = 36
+			/*line main_async.go:841:4*/ if !ready {
+				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:116:3*/ fut.i++
-			/*line main_async.go:844:4*/ state = 34
+			/*line main_async.go:848:4*/ state = 36
 			continue
-		case 37:
+		case 39:
 			/*line main.go:118:2*/ flush("while")
 			/*line main.go:121:2*/ fut.i = 0
-			/*line main_async.go:849:4*/ fallthrough
-		case 38:
+			/*line main_async.go:853:4*/ fallthrough
+		case 40:
 			/*line main.go:122:6*/ fut.c_less = initLessFuture(fut.i, 2)
-			/*line main_async.go:852:4*/ fut.aw0 = &fut.c_less
+			/*line main_async.go:856:4*/ fut.aw0 = &fut.c_less
 			fresh = true
 			fallthrough
-		case 39: // resumes at main.go:122:6
-			/*line main_async.go:856:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 41: // resumes at main.go:122:6
+			/*line main_async.go:860:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:122:6*/ r_7, ready = fut.aw0.(*lessFuture).Poll(cx)
-			/*line main_async.go:858:4*/ if driven {
+			/*line main_async.go:862:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lessFuture), ready, fresh)
 			}
-			/*line main_async.go:861:4*/ if !ready {
-				fut.state = 39
+			/*line main_async.go:865:4*/ if !ready {
+				fut.state = 41
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_less = lessFuture{}
 			/*line main.go:122:6*/ if !(r_7) {
-				/*line main_async.go:868:5*/ state = 41
+				/*line main_async.go:872:5*/ state = 43
 				continue
 			}
 			fallthrough
-		case 40:
+		case 42:
 			/*line main.go:123:3*/ fut.i++
-			/*line main_async.go:874:4*/ state = 38
+			/*line main_async.go:878:4*/ state = 40
 			continue
-		case 41:
+		case 43:
 			/*line main.go:125:2*/ flush("while cond")
 			/*line main.go:128:2*/ fut.i = 0
-			/*line main_async.go:879:4*/ fallthrough
-		case 42:
+			/*line main_async.go:883:4*/ fallthrough
+		case 44:
 			/*line main.go:130:3*/ fut.c_y = initYFuture(fmt.Sprint("inf", fut.i))
-			/*line main_async.go:882:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:886:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 43: // resumes at main.go:130:3
-			/*line main_async.go:886:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 45: // resumes at main.go:130:3
+			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:130:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:888:4*/ if driven {
+			/*line main_async.go:892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:891:4*/ if !ready {
-				fut.state = 43
+			/*line main_async.go:895:4*/ if !ready {
+				fut.state = 45
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -897,165 +901,169 @@ poll:
 			/*line main.go:131:3*/ fut.i++
 			/*line main.go:132:3*/ if fut.i == 3 {
 				/*line main.go:133:4*/ {
-					state = 44
+					state = 46
 					continue poll
 				}
 			}
-			/*line main_async.go:904:4*/ state = 42
+			/*line main_async.go:908:4*/ state = 44
 			continue
-		case 44:
+		case 46:
 			/*line main.go:136:2*/ flush("infinite")
 			/*line main.go:139:2*/ fut.i = 0
-			/*line main_async.go:909:4*/ fallthrough
-		case 45:
+			/*line main_async.go:913:4*/ fallthrough
+		case 47:
 			/*line main.go:141:3*/ if fut.i == 2 {
 				/*line main.go:142:4*/ {
-					state = 47
+					state = 50
 					continue poll
 				}
 			}
+			/*line main_async.go:921:4*/ fallthrough
+		case 48:
 			/*line main.go:144:3*/ fut.i++
 			/*line main.go:145:3*/ fut.c_y = initYFuture(fmt.Sprint("inf2-", fut.i))
-			/*line main_async.go:919:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:925:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 46: // resumes at main.go:145:3
-			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 49: // resumes at main.go:145:3
+			/*line main_async.go:929:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:145:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:925:4*/ if driven {
+			/*line main_async.go:931:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:928:4*/ if !ready {
-				fut.state = 46
+			/*line main_async.go:934:4*/ if !ready {
+				fut.state = 49
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:934:4*/ state = 45
+			/*line main_async.go:940:4*/ state = 47
 			continue
-		case 47:
+		case 50:
 			/*line main.go:147:2*/ flush("infinite2")
 			/*line main.go:151:6*/ fut.i = 0
-			/*line main_async.go:939:4*/ fallthrough
-		case 48:
-			/*line main.go:151:14*/ if !(fut.i < 4) {
-				/*line main_async.go:942:5*/ state = 56
-				continue
-			}
-			fallthrough
-		case 49:
-			/*line main.go:152:7*/ fut.j = 0
-			/*line main_async.go:948:4*/ fallthrough
-		case 50:
-			/*line main.go:152:15*/ if !(fut.j < 4) {
-				/*line main_async.go:951:5*/ state = 54
-				continue
-			}
-			fallthrough
+			/*line main_async.go:945:4*/ fallthrough
 		case 51:
+			/*line main.go:151:14*/ if !(fut.i < 4) {
+				/*line main_async.go:948:5*/ state = 60
+				continue
+			}
+			fallthrough
+		case 52:
+			/*line main.go:152:7*/ fut.j = 0
+			/*line main_async.go:954:4*/ fallthrough
+		case 53:
+			/*line main.go:152:15*/ if !(fut.j < 4) {
+				/*line main_async.go:957:5*/ state = 58
+				continue
+			}
+			fallthrough
+		case 54:
 			/*line main.go:153:4*/ fut.c_y = initYFuture(fmt.Sprintf("%d%d", fut.i, fut.j))
-			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:963:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 52: // resumes at main.go:153:4
-			/*line main_async.go:961:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 55: // resumes at main.go:153:4
+			/*line main_async.go:967:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:963:4*/ if driven {
+			/*line main_async.go:969:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:966:4*/ if !ready {
-				fut.state = 52
+			/*line main_async.go:972:4*/ if !ready {
+				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:154:4*/ if fut.j == 2 {
 				/*line main.go:155:5*/ {
-					state = 55
-					continue poll
-				}
-			}
-			/*line main.go:157:4*/ if fut.i == 2 {
-				/*line main.go:158:5*/ {
-					state = 56
+					state = 59
 					continue poll
 				}
 			}
 			/*line main_async.go:984:4*/ fallthrough
-		case 53:
-			/*line main.go:152:22*/ fut.j++
-			/*line main_async.go:987:4*/ state = 50
-			continue
-		case 54:
-			/*line main.go:161:3*/ logf("never")
-			/*line main_async.go:991:4*/ fallthrough
-		case 55:
-			/*line main.go:151:21*/ fut.i++
-			/*line main_async.go:994:4*/ state = 48
-			continue
 		case 56:
+			/*line main.go:157:4*/ if fut.i == 2 {
+				/*line main.go:158:5*/ {
+					state = 60
+					continue poll
+				}
+			}
+			/*line main_async.go:992:4*/ fallthrough
+		case 57:
+			/*line main.go:152:22*/ fut.j++
+			/*line main_async.go:995:4*/ state = 53
+			continue
+		case 58:
+			/*line main.go:161:3*/ logf("never")
+			/*line main_async.go:999:4*/ fallthrough
+		case 59:
+			/*line main.go:151:21*/ fut.i++
+			/*line main_async.go:1002:4*/ state = 51
+			continue
+		case 60:
 			/*line main.go:163:2*/ flush("labels")
 			/*line main.go:167:6*/ i_8 = 0
-			/*line main_async.go:999:4*/ fallthrough
-		case 57:
+			/*line main_async.go:1007:4*/ fallthrough
+		case 61:
 			/*line main.go:167:14*/ if !(i_8 < 3) {
-				/*line main_async.go:1002:5*/ state = 61
+				/*line main_async.go:1010:5*/ state = 65
 				continue
 			}
 			fallthrough
-		case 58:
+		case 62:
 			/*line main.go:168:3*/ for j_2 := 0; ; j_2++ {
 				/*line main.go:169:4*/ if j_2 > i_8 {
 					/*line main.go:170:5*/ {
-						state = 59
+						state = 63
 						continue poll
 					}
 				}
 				/*line main.go:172:4*/ logf("%d%d", i_8, j_2)
 			}
-		case 59:
+		case 63:
 			/*line main.go:167:25*/ fut.c_inc = initIncFuture(i_8)
-			/*line main_async.go:1018:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:1026:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
-		case 60: // resumes at main.go:167:25
-			/*line main_async.go:1022:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 64: // resumes at main.go:167:25
+			/*line main_async.go:1030:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:167:25*/ r_8, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:1024:4*/ if driven {
+			/*line main_async.go:1032:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:1027:4*/ if !ready {
-				fut.state = 60
+			/*line main_async.go:1035:4*/ if !ready {
+				fut.state = 64
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:167:21*/ i_8 = r_8
-			/*line main_async.go:1034:4*/ state = 57
+			/*line main_async.go:1042:4*/ state = 61
 			continue
-		case 61:
+		case 65:
 			/*line main.go:175:2*/ flush("labeled continue post")
 			/*line main.go:179:6*/ fut.i = 0
-			/*line main_async.go:1039:4*/ fallthrough
-		case 62:
+			/*line main_async.go:1047:4*/ fallthrough
+		case 66:
 			/*line main.go:179:14*/ if !(fut.i < 4) {
-				/*line main_async.go:1042:5*/ state = 66
+				/*line main_async.go:1050:5*/ state = 71
 				continue
 			}
 			fallthrough
-		case 63:
+		case 67:
 			/*line main.go:180:3*/ fut.c_y = initYFuture(fmt.Sprint("o", fut.i))
-			/*line main_async.go:1048:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1056:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 64: // resumes at main.go:180:3
-			/*line main_async.go:1052:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 68: // resumes at main.go:180:3
+			/*line main_async.go:1060:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:180:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1054:4*/ if driven {
+			/*line main_async.go:1062:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1057:4*/ if !ready {
-				fut.state = 64
+			/*line main_async.go:1065:4*/ if !ready {
+				fut.state = 68
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1063,13 +1071,13 @@ poll:
 			/*line main.go:181:3*/ for j_3 := 0; j_3 < 4; j_3++ {
 				/*line main.go:182:4*/ if j_3 == 1 && fut.i == 1 {
 					/*line main.go:183:5*/ {
-						state = 65
+						state = 70
 						continue poll
 					}
 				}
 				/*line main.go:185:4*/ if fut.i == 3 {
 					/*line main.go:186:5*/ {
-						state = 66
+						state = 71
 						continue poll
 					}
 				}
@@ -1078,107 +1086,111 @@ poll:
 				}
 				/*line main.go:191:4*/ logf("in%d%d", fut.i, j_3)
 			}
+			/*line main_async.go:1089:4*/ fallthrough
+		case 69:
 			/*line main.go:193:3*/ logf("end%d", fut.i)
-			/*line main_async.go:1082:4*/ fallthrough
-		case 65:
+			/*line main_async.go:1092:4*/ fallthrough
+		case 70:
 			/*line main.go:179:21*/ fut.i++
-			/*line main_async.go:1085:4*/ state = 62
+			/*line main_async.go:1095:4*/ state = 66
 			continue
-		case 66:
+		case 71:
 			/*line main.go:195:2*/ flush("plain inner")
 			/*line main.go:198:6*/ fut.i = 0
-			/*line main_async.go:1090:4*/ fallthrough
-		case 67:
+			/*line main_async.go:1100:4*/ fallthrough
+		case 72:
 			/*line main.go:198:14*/ if !(fut.i < 3) {
-				/*line main_async.go:1093:5*/ state = 74
+				/*line main_async.go:1103:5*/ state = 80
 				continue
 			}
 			fallthrough
-		case 68:
+		case 73:
 			/*line main.go:199:7*/ fut.j = 0
-			/*line main_async.go:1099:4*/ fallthrough
-		case 69:
+			/*line main_async.go:1109:4*/ fallthrough
+		case 74:
 			/*line main.go:199:15*/ if !(fut.j < 3) {
-				/*line main_async.go:1102:5*/ state = 73
+				/*line main_async.go:1112:5*/ state = 79
 				continue
 			}
 			fallthrough
-		case 70:
+		case 75:
 			/*line main.go:200:4*/ if fut.j == fut.i {
 				/*line main.go:201:5*/ {
-					state = 73
+					state = 79
 					continue poll
 				}
 			}
+			/*line main_async.go:1123:4*/ fallthrough
+		case 76:
 			/*line main.go:203:4*/ fut.c_y = initYFuture(fmt.Sprintf("x%d%d", fut.i, fut.j))
-			/*line main_async.go:1114:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1126:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 71: // resumes at main.go:203:4
-			/*line main_async.go:1118:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 77: // resumes at main.go:203:4
+			/*line main_async.go:1130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1120:4*/ if driven {
+			/*line main_async.go:1132:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1123:4*/ if !ready {
-				fut.state = 71
+			/*line main_async.go:1135:4*/ if !ready {
+				fut.state = 77
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:1129:4*/ fallthrough
-		case 72:
+			/*line main_async.go:1141:4*/ fallthrough
+		case 78:
 			/*line main.go:199:22*/ fut.j++
-			/*line main_async.go:1132:4*/ state = 69
+			/*line main_async.go:1144:4*/ state = 74
 			continue
-		case 73:
+		case 79:
 			/*line main.go:198:21*/ fut.i++
-			/*line main_async.go:1136:4*/ state = 67
+			/*line main_async.go:1148:4*/ state = 72
 			continue
-		case 74:
+		case 80:
 			/*line main.go:206:2*/ flush("inner break")
 			/*line main.go:209:2*/ fut.i = 0
-			/*line main_async.go:1141:4*/ fallthrough
-		case 75:
+			/*line main_async.go:1153:4*/ fallthrough
+		case 81:
 			/*line main.go:213:4*/ fut.i++
 			/*line main.go:214:4*/ fut.c_y = initYFuture(fmt.Sprint("k", fut.i))
-			/*line main_async.go:1145:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1157:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 76: // resumes at main.go:214:4
-			/*line main_async.go:1149:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 82: // resumes at main.go:214:4
+			/*line main_async.go:1161:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:214:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1151:4*/ if driven {
+			/*line main_async.go:1163:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1154:4*/ if !ready {
-				fut.state = 76
+			/*line main_async.go:1166:4*/ if !ready {
+				fut.state = 82
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:215:4*/ if fut.i > 2 {
 				/*line main.go:216:5*/ {
-					state = 77
+					state = 83
 					continue poll
 				}
 			}
-			/*line main_async.go:1166:4*/ state = 75
+			/*line main_async.go:1178:4*/ state = 81
 			continue
-		case 77:
+		case 83:
 			/*line main.go:220:2*/ flush("break lbl")
 			/*line main.go:222:10*/ fut.c_findPair = initFindPairFuture(6)
-			/*line main_async.go:1171:4*/ fut.aw0 = &fut.c_findPair
+			/*line main_async.go:1183:4*/ fut.aw0 = &fut.c_findPair
 			fresh = true
 			fallthrough
-		case 78: // resumes at main.go:222:10
-			/*line main_async.go:1175:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 84: // resumes at main.go:222:10
+			/*line main_async.go:1187:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:222:10*/ r_9, ready = fut.aw0.(*findPairFuture).Poll(cx)
-			/*line main_async.go:1177:4*/ if driven {
+			/*line main_async.go:1189:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findPairFuture), ready, fresh)
 			}
-			/*line main_async.go:1180:4*/ if !ready {
-				fut.state = 78
+			/*line main_async.go:1192:4*/ if !ready {
+				fut.state = 84
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1186,17 +1198,17 @@ poll:
 			/*line main.go:222:2*/ a, b = r_9.V0, r_9.V1
 			/*line main.go:223:2*/ flush(fmt.Sprint("FindPair ", a, b))
 			/*line main.go:224:9*/ fut.c_findPair = initFindPairFuture(100)
-			/*line main_async.go:1189:4*/ fut.aw0 = &fut.c_findPair
+			/*line main_async.go:1201:4*/ fut.aw0 = &fut.c_findPair
 			fresh = true
 			fallthrough
-		case 79: // resumes at main.go:224:9
-			/*line main_async.go:1193:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 85: // resumes at main.go:224:9
+			/*line main_async.go:1205:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:224:9*/ r_10, ready = fut.aw0.(*findPairFuture).Poll(cx)
-			/*line main_async.go:1195:4*/ if driven {
+			/*line main_async.go:1207:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*findPairFuture), ready, fresh)
 			}
-			/*line main_async.go:1198:4*/ if !ready {
-				fut.state = 79
+			/*line main_async.go:1210:4*/ if !ready {
+				fut.state = 85
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1204,33 +1216,33 @@ poll:
 			/*line main.go:224:2*/ a, b = r_10.V0, r_10.V1
 			/*line main.go:225:2*/ flush(fmt.Sprint("FindPair none ", a, b))
 			/*line main.go:226:26*/ fut.c_firstNeg = initFirstNegFuture([]int{1, 2, -3, 4})
-			/*line main_async.go:1207:4*/ fut.aw0 = &fut.c_firstNeg
+			/*line main_async.go:1219:4*/ fut.aw0 = &fut.c_firstNeg
 			fresh = true
 			fallthrough
-		case 80: // resumes at main.go:226:26
-			/*line main_async.go:1211:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 86: // resumes at main.go:226:26
+			/*line main_async.go:1223:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:226:26*/ fut.i, ready = fut.aw0.(*firstNegFuture).Poll(cx)
-			/*line main_async.go:1213:4*/ if driven {
+			/*line main_async.go:1225:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*firstNegFuture), ready, fresh)
 			}
-			/*line main_async.go:1216:4*/ if !ready {
-				fut.state = 80
+			/*line main_async.go:1228:4*/ if !ready {
+				fut.state = 86
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_firstNeg = firstNegFuture{}
 			/*line main.go:226:56*/ fut.c_firstNeg = initFirstNegFuture(nil)
-			/*line main_async.go:1223:4*/ fut.aw0 = &fut.c_firstNeg
+			/*line main_async.go:1235:4*/ fut.aw0 = &fut.c_firstNeg
 			fresh = true
 			fallthrough
-		case 81: // resumes at main.go:226:56
-			/*line main_async.go:1227:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 87: // resumes at main.go:226:56
+			/*line main_async.go:1239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:226:56*/ r_12, ready = fut.aw0.(*firstNegFuture).Poll(cx)
-			/*line main_async.go:1229:4*/ if driven {
+			/*line main_async.go:1241:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*firstNegFuture), ready, fresh)
 			}
-			/*line main_async.go:1232:4*/ if !ready {
-				fut.state = 81
+			/*line main_async.go:1244:4*/ if !ready {
+				fut.state = 87
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -1238,91 +1250,91 @@ poll:
 			/*line main.go:226:2*/ fmt.Println("FirstNeg", fut.i, r_12)
 			/*line main.go:227:2*/ flush("FirstNeg")
 			/*line main.go:230:6*/ fut.i = 0
-			/*line main_async.go:1241:4*/ fallthrough
-		case 82:
+			/*line main_async.go:1253:4*/ fallthrough
+		case 88:
 			/*line main.go:230:14*/ if !(fut.i < 10) {
-				/*line main_async.go:1244:5*/ state = 86
+				/*line main_async.go:1256:5*/ state = 92
 				continue
 			}
 			fallthrough
-		case 83:
+		case 89:
 			/*line main.go:231:3*/ fut.c_y = initYFuture(fmt.Sprint("m", fut.i))
-			/*line main_async.go:1250:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1262:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 84: // resumes at main.go:231:3
-			/*line main_async.go:1254:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 90: // resumes at main.go:231:3
+			/*line main_async.go:1266:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:231:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1256:4*/ if driven {
+			/*line main_async.go:1268:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1259:4*/ if !ready {
-				fut.state = 84
+			/*line main_async.go:1271:4*/ if !ready {
+				fut.state = 90
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:232:3*/ fut.i += 2
-			/*line main_async.go:1266:4*/ fallthrough
-		case 85:
+			/*line main_async.go:1278:4*/ fallthrough
+		case 91:
 			/*line main.go:230:22*/ fut.i++
-			/*line main_async.go:1269:4*/ state = 82
+			/*line main_async.go:1281:4*/ state = 88
 			continue
-		case 86:
+		case 92:
 			/*line main.go:234:2*/ flush("modify i")
 			/*line main.go:237:2*/ fut.i = 0
 			/*line main.go:238:6*/ fut.j = 0
-			/*line main_async.go:1275:4*/ fallthrough
-		case 87:
+			/*line main_async.go:1287:4*/ fallthrough
+		case 93:
 			/*line main.go:238:14*/ if !(fut.j < 3) {
-				/*line main_async.go:1278:5*/ state = 94
+				/*line main_async.go:1290:5*/ state = 100
 				continue
 			}
 			fallthrough
-		case 88:
+		case 94:
 			/*line main.go:239:7*/ j_5 = fut.j
-			/*line main_async.go:1284:4*/ fallthrough
-		case 89:
+			/*line main_async.go:1296:4*/ fallthrough
+		case 95:
 			/*line main.go:239:15*/ if !(j_5 < 3) {
-				/*line main_async.go:1287:5*/ state = 93
+				/*line main_async.go:1299:5*/ state = 99
 				continue
 			}
 			fallthrough
-		case 90:
+		case 96:
 			/*line main.go:240:4*/ fut.i += fut.j * j_5
-			/*line main_async.go:1293:4*/ fallthrough
-		case 91:
+			/*line main_async.go:1305:4*/ fallthrough
+		case 97:
 			/*line main.go:239:26*/ fut.c_inc = initIncFuture(j_5)
-			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_inc
+			/*line main_async.go:1308:4*/ fut.aw0 = &fut.c_inc
 			fresh = true
 			fallthrough
-		case 92: // resumes at main.go:239:26
-			/*line main_async.go:1300:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 98: // resumes at main.go:239:26
+			/*line main_async.go:1312:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:26*/ r_13, ready = fut.aw0.(*incFuture).Poll(cx)
-			/*line main_async.go:1302:4*/ if driven {
+			/*line main_async.go:1314:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*incFuture), ready, fresh)
 			}
-			/*line main_async.go:1305:4*/ if !ready {
-				fut.state = 92
+			/*line main_async.go:1317:4*/ if !ready {
+				fut.state = 98
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inc = incFuture{}
 			/*line main.go:239:22*/ j_5 = r_13
-			/*line main_async.go:1312:4*/ state = 89
+			/*line main_async.go:1324:4*/ state = 95
 			continue
-		case 93:
+		case 99:
 			/*line main.go:238:21*/ fut.j++
-			/*line main_async.go:1316:4*/ state = 87
+			/*line main_async.go:1328:4*/ state = 93
 			continue
-		case 94:
+		case 100:
 			/*line main.go:243:2*/ flush(fmt.Sprint("total ", fut.i))
 			{
-				/*line main_async.go:1321:5*/ fut.state = -1
+				/*line main_async.go:1333:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1325:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1337:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1355,41 +1367,41 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 89, fut.aw0
 	case 21:
 		t.Line, t.Awaiting = 88, fut.aw0
-	case 26:
+	case 27:
 		t.Line, t.Awaiting = 94, fut.aw0
-	case 29:
+	case 30:
 		t.Line, t.Awaiting = 103, fut.aw0
-	case 31:
+	case 32:
 		t.Line, t.Awaiting = 104, fut.aw0
-	case 36:
+	case 38:
 		t.Line, t.Awaiting = 115, fut.aw0
-	case 39:
+	case 41:
 		t.Line, t.Awaiting = 122, fut.aw0
-	case 43:
+	case 45:
 		t.Line, t.Awaiting = 130, fut.aw0
-	case 46:
+	case 49:
 		t.Line, t.Awaiting = 145, fut.aw0
-	case 52:
+	case 55:
 		t.Line, t.Awaiting = 153, fut.aw0
-	case 60:
-		t.Line, t.Awaiting = 167, fut.aw0
 	case 64:
+		t.Line, t.Awaiting = 167, fut.aw0
+	case 68:
 		t.Line, t.Awaiting = 180, fut.aw0
-	case 71:
+	case 77:
 		t.Line, t.Awaiting = 203, fut.aw0
-	case 76:
+	case 82:
 		t.Line, t.Awaiting = 214, fut.aw0
-	case 78:
-		t.Line, t.Awaiting = 222, fut.aw0
-	case 79:
-		t.Line, t.Awaiting = 224, fut.aw0
-	case 80:
-		t.Line, t.Awaiting = 226, fut.aw0
-	case 81:
-		t.Line, t.Awaiting = 226, fut.aw0
 	case 84:
+		t.Line, t.Awaiting = 222, fut.aw0
+	case 85:
+		t.Line, t.Awaiting = 224, fut.aw0
+	case 86:
+		t.Line, t.Awaiting = 226, fut.aw0
+	case 87:
+		t.Line, t.Awaiting = 226, fut.aw0
+	case 90:
 		t.Line, t.Awaiting = 231, fut.aw0
-	case 92:
+	case 98:
 		t.Line, t.Awaiting = 239, fut.aw0
 	}
 	return t

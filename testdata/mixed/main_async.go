@@ -516,7 +516,7 @@ poll:
 			/*line main_async.go:516:4*/ fallthrough
 		case 14:
 			/*line main.go:52:14*/ if !((*fut.i) < 3) {
-				/*line main_async.go:519:5*/ state = 19
+				/*line main_async.go:519:5*/ state = 20
 				continue
 			}
 			fallthrough
@@ -529,49 +529,51 @@ poll:
 			/*line main.go:54:3*/ fut.ps = append(take(&fut.ps), fut.i)
 			/*line main.go:55:3*/ if (*fut.i) == 1 {
 				/*line main.go:56:4*/ {
-					state = 17
+					state = 18
 					continue poll
 				}
 			}
+			/*line main_async.go:536:4*/ fallthrough
+		case 16:
 			/*line main.go:58:3*/ fut.c_val = initValFuture("body", 0)
-			/*line main_async.go:537:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:539:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 16: // resumes at main.go:58:3
-			/*line main_async.go:541:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 17: // resumes at main.go:58:3
+			/*line main_async.go:543:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:3*/ _, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:543:4*/ if driven {
+			/*line main_async.go:545:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:546:4*/ if !ready {
-				fut.state = 16
+			/*line main_async.go:548:4*/ if !ready {
+				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:552:4*/ fallthrough
-		case 17:
+			/*line main_async.go:554:4*/ fallthrough
+		case 18:
 			/*line main.go:58:3*/ fut.i = new(*fut.i)
 			/*line main.go:52:25*/ fut.c_val = initValFuture("post", (*fut.i)+1)
-			/*line main_async.go:556:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:558:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 18: // resumes at main.go:52:25
-			/*line main_async.go:560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 19: // resumes at main.go:52:25
+			/*line main_async.go:562:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:52:25*/ r_7, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:562:4*/ if driven {
+			/*line main_async.go:564:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:565:4*/ if !ready {
-				fut.state = 18
+			/*line main_async.go:567:4*/ if !ready {
+				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:52:21*/ (*fut.i) = r_7
-			/*line main_async.go:572:4*/ state = 14
+			/*line main_async.go:574:4*/ state = 14
 			continue
-		case 19:
+		case 20:
 			/*line main.go:60:2*/ for _, f := range fut.fs {
 				/*line main.go:61:3*/ fmt.Print(f(), " ")
 			}
@@ -580,170 +582,174 @@ poll:
 			}
 			/*line main.go:66:2*/ fmt.Println()
 			/*line main.go:67:2*/ fut.seq = []string{"x", "y"}
-			/*line main_async.go:583:4*/ fut.i_2 = 0
-			/*line main_async.go:584:4*/ fallthrough
-		case 20:
+			/*line main_async.go:585:4*/ fut.i_2 = 0
+			/*line main_async.go:586:4*/ fallthrough
+		case 21:
 			/*line main.go:67:20*/ if !(fut.i_2 < len(fut.seq)) {
-				/*line main_async.go:587:5*/ state = 24
+				/*line main_async.go:589:5*/ state = 25
 				continue
 			}
 			fallthrough
-		case 21:
-			/*line main_async.go:592:4*/ k = new(int)
-			/*line main_async.go:593:4*/ v = new(string)
-			/*line main_async.go:594:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
+		case 22:
+			/*line main_async.go:594:4*/ k = new(int)
+			/*line main_async.go:595:4*/ v = new(string)
+			/*line main_async.go:596:4*/ (*k), (*v) = fut.i_2, fut.seq[fut.i_2]
 			/*line main.go:68:3*/ fut.fs = append(take(&fut.fs), func(k_p *int, v_p *string) func() int {
 				return func() int {
 					/*line main.go:68:32*/ return (*k_p) + len((*v_p))
 				}
 			}(k, v))
 			/*line main.go:69:3*/ fut.c_val = initValFuture((*v), (*k))
-			/*line main_async.go:601:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:603:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.ps = nil
 			fut.i = nil
 			fallthrough
-		case 22: // resumes at main.go:69:3
-			/*line main_async.go:607:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 23: // resumes at main.go:69:3
+			/*line main_async.go:609:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:69:3*/ _, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:609:4*/ if driven {
+			/*line main_async.go:611:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:612:4*/ if !ready {
-				fut.state = 22
+			/*line main_async.go:614:4*/ if !ready {
+				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
-			/*line main_async.go:618:4*/ fallthrough
-		case 23:
-			/*line main.go:69:3*/ fut.i_2++
-			/*line main_async.go:621:4*/ state = 20
-			continue
+			/*line main_async.go:620:4*/ fallthrough
 		case 24:
+			/*line main.go:69:3*/ fut.i_2++
+			/*line main_async.go:623:4*/ state = 21
+			continue
+		case 25:
 			/*line main.go:71:2*/ fmt.Println(fut.fs[3](), fut.fs[4](), log)
 			/*line main.go:72:2*/ fut.p_2 = new(P)
-			/*line main_async.go:626:4*/ (*fut.p_2) = P{}
+			/*line main_async.go:628:4*/ (*fut.p_2) = P{}
 			/*line main.go:73:14*/ fut.aw0 = (*fut.p_2).IncAsync().(*pIncFuture)
-			/*line main_async.go:628:4*/ fresh = true
+			/*line main_async.go:630:4*/ fresh = true
 			fut.fs = nil
 			fut.ps = nil
 			fut.i = nil
 			fut.seq = nil
 			fallthrough
-		case 25: // resumes at main.go:73:14
-			/*line main_async.go:635:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 26: // resumes at main.go:73:14
+			/*line main_async.go:637:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:14*/ fut.i_2, ready = fut.aw0.(*pIncFuture).Poll(cx)
-			/*line main_async.go:637:4*/ if driven {
+			/*line main_async.go:639:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pIncFuture), ready, fresh)
 			}
-			/*line main_async.go:640:4*/ if !ready {
-				fut.state = 25
-				return zero, false
-			}
-			fut.aw0 = nil
-			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync().(*pIncFuture)
-			/*line main_async.go:646:4*/ fresh = true
-			fallthrough
-		case 26: // resumes at main.go:73:23
-			/*line main_async.go:649:4*/ driven = cx.EnterFrame(fut, fut.aw0)
-			/*line main.go:73:23*/ fut.j, ready = fut.aw0.(*pIncFuture).Poll(cx)
-			/*line main_async.go:651:4*/ if driven {
-				cx.ExitFrame(fut, fut.aw0.(*pIncFuture), ready, fresh)
-			}
-			/*line main_async.go:654:4*/ if !ready {
+			/*line main_async.go:642:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync().(*pIncCopyFuture)
-			/*line main_async.go:660:4*/ fresh = true
+			/*line main.go:73:23*/ fut.aw0 = (*fut.p_2).IncAsync().(*pIncFuture)
+			/*line main_async.go:648:4*/ fresh = true
 			fallthrough
-		case 27: // resumes at main.go:73:32
-			/*line main_async.go:663:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 27: // resumes at main.go:73:23
+			/*line main_async.go:651:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main.go:73:23*/ fut.j, ready = fut.aw0.(*pIncFuture).Poll(cx)
+			/*line main_async.go:653:4*/ if driven {
+				cx.ExitFrame(fut, fut.aw0.(*pIncFuture), ready, fresh)
+			}
+			/*line main_async.go:656:4*/ if !ready {
+				fut.state = 27
+				return zero, false
+			}
+			fut.aw0 = nil
+			/*line main.go:73:32*/ fut.aw0 = (*fut.p_2).IncCopyAsync().(*pIncCopyFuture)
+			/*line main_async.go:662:4*/ fresh = true
+			fallthrough
+		case 28: // resumes at main.go:73:32
+			/*line main_async.go:665:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:73:32*/ r_10, ready = fut.aw0.(*pIncCopyFuture).Poll(cx)
-			/*line main_async.go:665:4*/ if driven {
+			/*line main_async.go:667:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pIncCopyFuture), ready, fresh)
 			}
-			/*line main_async.go:668:4*/ if !ready {
-				fut.state = 27
+			/*line main_async.go:670:4*/ if !ready {
+				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:73:2*/ fmt.Println(fut.i_2, fut.j, r_10, (*fut.p_2).n)
 			/*line main.go:75:2*/ fut.n = 3
-			/*line main_async.go:675:4*/ fut.i_2 = 0
-			/*line main_async.go:676:4*/ fallthrough
-		case 28:
-			/*line main.go:75:17*/ if !(fut.i_2 < fut.n) {
-				/*line main_async.go:679:5*/ state = 35
-				continue
-			}
-			fallthrough
+			/*line main_async.go:677:4*/ fut.i_2 = 0
+			/*line main_async.go:678:4*/ fallthrough
 		case 29:
-			/*line main.go:76:7*/ fut.j = 0
-			/*line main_async.go:685:4*/ fallthrough
-		case 30:
-			/*line main.go:76:15*/ if !(fut.j < 3) {
-				/*line main_async.go:688:5*/ state = 34
+			/*line main.go:75:17*/ if !(fut.i_2 < fut.n) {
+				/*line main_async.go:681:5*/ state = 38
 				continue
 			}
 			fallthrough
+		case 30:
+			/*line main.go:76:7*/ fut.j = 0
+			/*line main_async.go:687:4*/ fallthrough
 		case 31:
+			/*line main.go:76:15*/ if !(fut.j < 3) {
+				/*line main_async.go:690:5*/ state = 37
+				continue
+			}
+			fallthrough
+		case 32:
 			/*line main.go:77:4*/ if fut.j == 2 {
 				/*line main.go:78:5*/ {
-					state = 34
+					state = 37
 					continue poll
 				}
 			}
+			/*line main_async.go:701:4*/ fallthrough
+		case 33:
 			/*line main.go:80:4*/ if fut.i_2 == 2 {
 				/*line main.go:81:5*/ {
-					state = 35
+					state = 38
 					continue poll
 				}
 			}
+			/*line main_async.go:709:4*/ fallthrough
+		case 34:
 			/*line main.go:83:20*/ fut.c_val = initValFuture("ij", fut.i_2*fut.j)
-			/*line main_async.go:706:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:712:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.p_2 = nil
 			fallthrough
-		case 32: // resumes at main.go:83:20
-			/*line main_async.go:711:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 35: // resumes at main.go:83:20
+			/*line main_async.go:717:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:83:20*/ r_11, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:713:4*/ if driven {
+			/*line main_async.go:719:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:716:4*/ if !ready {
-				fut.state = 32
+			/*line main_async.go:722:4*/ if !ready {
+				fut.state = 35
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:83:4*/ fmt.Print(fut.i_2, fut.j, r_11, ";")
-			/*line main_async.go:723:4*/ fallthrough
-		case 33:
+			/*line main_async.go:729:4*/ fallthrough
+		case 36:
 			/*line main.go:76:22*/ fut.j++
-			/*line main_async.go:726:4*/ state = 30
+			/*line main_async.go:732:4*/ state = 31
 			continue
-		case 34:
-			/*line main_async.go:729:4*/ fut.i_2++
-			/*line main_async.go:730:4*/ state = 28
+		case 37:
+			/*line main_async.go:735:4*/ fut.i_2++
+			/*line main_async.go:736:4*/ state = 29
 			continue
-		case 35:
+		case 38:
 			/*line main.go:86:2*/ fmt.Println()
 			/*line main.go:87:14*/ fut.c_val = initValFuture("sw", 2)
-			/*line main_async.go:735:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:741:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.p_2 = nil
 			fallthrough
-		case 36: // resumes at main.go:87:14
-			/*line main_async.go:740:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 39: // resumes at main.go:87:14
+			/*line main_async.go:746:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:14*/ r_12, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:742:4*/ if driven {
+			/*line main_async.go:748:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:745:4*/ if !ready {
-				fut.state = 36
+			/*line main_async.go:751:4*/ if !ready {
+				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -751,200 +757,200 @@ poll:
 			/*line main.go:87:9*/ fut.i_2 = r_12
 			/*line main.go:87:28*/ fut.j = fut.i_2
 			/*line main.go:88:7*/ fut.c_val = initValFuture("c1", 1)
-			/*line main_async.go:754:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:760:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 37: // resumes at main.go:88:7
-			/*line main_async.go:758:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 40: // resumes at main.go:88:7
+			/*line main_async.go:764:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:7*/ r_13, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:760:4*/ if driven {
+			/*line main_async.go:766:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:763:4*/ if !ready {
-				fut.state = 37
+			/*line main_async.go:769:4*/ if !ready {
+				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:7*/ if fut.j == r_13 {
-				/*line main_async.go:770:5*/ state = 42
+				/*line main_async.go:776:5*/ state = 45
 				continue
 			}
 			fallthrough
-		case 38:
+		case 41:
 			/*line main.go:88:21*/ fut.c_val = initValFuture("c2", 2)
-			/*line main_async.go:776:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:782:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 39: // resumes at main.go:88:21
-			/*line main_async.go:780:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 42: // resumes at main.go:88:21
+			/*line main_async.go:786:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:88:21*/ r_14, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:782:4*/ if driven {
+			/*line main_async.go:788:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:785:4*/ if !ready {
-				fut.state = 39
+			/*line main_async.go:791:4*/ if !ready {
+				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:88:21*/ if fut.j == r_14 {
-				/*line main_async.go:792:5*/ state = 42
+				/*line main_async.go:798:5*/ state = 45
 				continue
 			}
 			fallthrough
-		case 40:
+		case 43:
 			/*line main.go:91:7*/ fut.c_val = initValFuture("c3", 3)
-			/*line main_async.go:798:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:804:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 41: // resumes at main.go:91:7
-			/*line main_async.go:802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 44: // resumes at main.go:91:7
+			/*line main_async.go:808:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:91:7*/ r_15, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:804:4*/ if driven {
+			/*line main_async.go:810:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:807:4*/ if !ready {
-				fut.state = 41
+			/*line main_async.go:813:4*/ if !ready {
+				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:91:7*/ if fut.j == r_15 {
-				/*line main_async.go:814:5*/ state = 43
+				/*line main_async.go:820:5*/ state = 46
 			} else {
-				state = 44
+				state = 47
 			}
 			continue
-		case 42:
-			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
-			/*line main_async.go:821:4*/ fallthrough
-		case 43:
-			/*line main.go:92:3*/ fmt.Println("fell")
-			/*line main_async.go:824:4*/ state = 45
-			continue
-		case 44:
-			/*line main.go:94:3*/ fmt.Println("default")
-			/*line main_async.go:828:4*/ fallthrough
 		case 45:
+			/*line main.go:89:3*/ fmt.Println("matched", fut.i_2)
+			/*line main_async.go:827:4*/ fallthrough
+		case 46:
+			/*line main.go:92:3*/ fmt.Println("fell")
+			/*line main_async.go:830:4*/ state = 48
+			continue
+		case 47:
+			/*line main.go:94:3*/ fmt.Println("default")
+			/*line main_async.go:834:4*/ fallthrough
+		case 48:
 			/*line main.go:96:2*/ m = map[string]int{"a": 1, "b": 2, "c": 3}
 			/*line main.go:97:2*/ fut.i_2 = 0
 			/*line main.go:98:2*/ fut.iter = reflect.ValueOf(m).MapRange()
-			/*line main_async.go:833:4*/ fallthrough
-		case 46:
+			/*line main_async.go:839:4*/ fallthrough
+		case 49:
 			/*line main.go:98:20*/ if !(fut.iter.Next()) {
-				/*line main_async.go:836:5*/ state = 49
+				/*line main_async.go:842:5*/ state = 52
 				continue
 			}
 			fallthrough
-		case 47:
-			/*line main_async.go:841:4*/ kv, _ = fut.iter.Key().Interface().(string)
-			/*line main_async.go:842:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
-			/*line main_async.go:843:4*/ k_2, v_3 = kv, kv_2
+		case 50:
+			/*line main_async.go:847:4*/ kv, _ = fut.iter.Key().Interface().(string)
+			/*line main_async.go:848:4*/ kv_2, _ = fut.iter.Value().Interface().(int)
+			/*line main_async.go:849:4*/ k_2, v_3 = kv, kv_2
 			/*line main.go:99:10*/ fut.c_val = initValFuture(k_2, v_3)
-			/*line main_async.go:845:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:851:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fallthrough
-		case 48: // resumes at main.go:99:10
-			/*line main_async.go:849:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 51: // resumes at main.go:99:10
+			/*line main_async.go:855:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:10*/ r_16, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:851:4*/ if driven {
+			/*line main_async.go:857:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:854:4*/ if !ready {
-				fut.state = 48
+			/*line main_async.go:860:4*/ if !ready {
+				fut.state = 51
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:99:3*/ fut.i_2 += r_16
-			/*line main_async.go:861:4*/ state = 46
+			/*line main_async.go:867:4*/ state = 49
 			continue
-		case 49:
+		case 52:
 			/*line main.go:101:2*/ fmt.Println(fut.i_2)
 			/*line main.go:102:2*/ fut.str = "héllo\xff!"
-			/*line main_async.go:866:4*/ fut.i_2 = 0
-			/*line main_async.go:867:4*/ fallthrough
-		case 50:
+			/*line main_async.go:872:4*/ fut.i_2 = 0
+			/*line main_async.go:873:4*/ fallthrough
+		case 53:
 			/*line main.go:102:20*/ if !(fut.i_2 < len(fut.str)) {
-				/*line main_async.go:870:5*/ state = 54
+				/*line main_async.go:876:5*/ state = 57
 				continue
 			}
 			fallthrough
-		case 51:
-			/*line main_async.go:875:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
-			/*line main_async.go:876:4*/ fut.j = fut.i_2 + size
-			/*line main_async.go:877:4*/ fut.r = rn
+		case 54:
+			/*line main_async.go:881:4*/ rn, size = utf8.DecodeRuneInString(fut.str[fut.i_2:])
+			/*line main_async.go:882:4*/ fut.j = fut.i_2 + size
+			/*line main_async.go:883:4*/ fut.r = rn
 			/*line main.go:103:27*/ fut.c_val = initValFuture("r", fut.i_2)
-			/*line main_async.go:879:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:885:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.iter = nil
 			fallthrough
-		case 52: // resumes at main.go:103:27
-			/*line main_async.go:884:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 55: // resumes at main.go:103:27
+			/*line main_async.go:890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:103:27*/ r_17, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:886:4*/ if driven {
+			/*line main_async.go:892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:889:4*/ if !ready {
-				fut.state = 52
+			/*line main_async.go:895:4*/ if !ready {
+				fut.state = 55
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:103:3*/ fmt.Print(fut.i_2, string(fut.r), r_17, " ")
-			/*line main_async.go:896:4*/ fallthrough
-		case 53:
-			/*line main_async.go:898:4*/ fut.i_2 = fut.j
-			/*line main_async.go:899:4*/ state = 50
+			/*line main_async.go:902:4*/ fallthrough
+		case 56:
+			/*line main_async.go:904:4*/ fut.i_2 = fut.j
+			/*line main_async.go:905:4*/ state = 53
 			continue
-		case 54:
+		case 57:
 			/*line main.go:105:2*/ fmt.Println()
 			/*line main.go:106:2*/ fut.arr = [3]int{1, 2, 3}
 			/*line main.go:107:2*/ fut.seq_2 = fut.arr
-			/*line main_async.go:905:4*/ fut.i_2 = 0
-			/*line main_async.go:906:4*/ fallthrough
-		case 55:
+			/*line main_async.go:911:4*/ fut.i_2 = 0
+			/*line main_async.go:912:4*/ fallthrough
+		case 58:
 			/*line main.go:107:20*/ if !(fut.i_2 < 3) {
-				/*line main_async.go:909:5*/ state = 59
+				/*line main_async.go:915:5*/ state = 62
 				continue
 			}
 			fallthrough
-		case 56:
-			/*line main_async.go:914:4*/ fut.j = fut.seq_2[fut.i_2]
+		case 59:
+			/*line main_async.go:920:4*/ fut.j = fut.seq_2[fut.i_2]
 			/*line main.go:108:3*/ fut.arr[2] = 100
 			/*line main.go:109:19*/ fut.c_val = initValFuture("a", fut.j)
-			/*line main_async.go:917:4*/ fut.aw0 = &fut.c_val
+			/*line main_async.go:923:4*/ fut.aw0 = &fut.c_val
 			fresh = true
 			fut.iter = nil
 			fut.str = ""
 			fallthrough
-		case 57: // resumes at main.go:109:19
-			/*line main_async.go:923:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 60: // resumes at main.go:109:19
+			/*line main_async.go:929:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:109:19*/ r_18, ready = fut.aw0.(*valFuture).Poll(cx)
-			/*line main_async.go:925:4*/ if driven {
+			/*line main_async.go:931:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valFuture), ready, fresh)
 			}
-			/*line main_async.go:928:4*/ if !ready {
-				fut.state = 57
+			/*line main_async.go:934:4*/ if !ready {
+				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_val = valFuture{}
 			/*line main.go:109:3*/ fmt.Print(fut.i_2, fut.j, r_18, " ")
-			/*line main_async.go:935:4*/ fallthrough
-		case 58:
-			/*line main_async.go:937:4*/ fut.i_2++
-			/*line main_async.go:938:4*/ state = 55
+			/*line main_async.go:941:4*/ fallthrough
+		case 61:
+			/*line main_async.go:943:4*/ fut.i_2++
+			/*line main_async.go:944:4*/ state = 58
 			continue
-		case 59:
+		case 62:
 			/*line main.go:111:2*/ fmt.Println(fut.arr)
 			{
-				/*line main_async.go:943:5*/ fut.state = -1
+				/*line main_async.go:949:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:947:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:953:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -975,33 +981,33 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 46, fut.aw0
 	case 10:
 		t.Line, t.Awaiting = 46, fut.aw0
-	case 16:
+	case 17:
 		t.Line, t.Awaiting = 58, fut.aw0
-	case 18:
+	case 19:
 		t.Line, t.Awaiting = 52, fut.aw0
-	case 22:
+	case 23:
 		t.Line, t.Awaiting = 69, fut.aw0
-	case 25:
-		t.Line, t.Awaiting = 73, fut.aw0
 	case 26:
 		t.Line, t.Awaiting = 73, fut.aw0
 	case 27:
 		t.Line, t.Awaiting = 73, fut.aw0
-	case 32:
+	case 28:
+		t.Line, t.Awaiting = 73, fut.aw0
+	case 35:
 		t.Line, t.Awaiting = 83, fut.aw0
-	case 36:
-		t.Line, t.Awaiting = 87, fut.aw0
-	case 37:
-		t.Line, t.Awaiting = 88, fut.aw0
 	case 39:
+		t.Line, t.Awaiting = 87, fut.aw0
+	case 40:
 		t.Line, t.Awaiting = 88, fut.aw0
-	case 41:
+	case 42:
+		t.Line, t.Awaiting = 88, fut.aw0
+	case 44:
 		t.Line, t.Awaiting = 91, fut.aw0
-	case 48:
+	case 51:
 		t.Line, t.Awaiting = 99, fut.aw0
-	case 52:
+	case 55:
 		t.Line, t.Awaiting = 103, fut.aw0
-	case 57:
+	case 60:
 		t.Line, t.Awaiting = 109, fut.aw0
 	}
 	return t

@@ -1214,7 +1214,7 @@ poll:
 			/*line main_async.go:1214:4*/ fallthrough
 		case 104:
 			/*line main.go:190:20*/ if !(fut.i < len(fut.s)) {
-				/*line main_async.go:1217:5*/ state = 108
+				/*line main_async.go:1217:5*/ state = 110
 				continue
 			}
 			fallthrough
@@ -1222,136 +1222,140 @@ poll:
 			/*line main_async.go:1222:4*/ fut.v = fut.s[fut.i]
 			/*line main.go:191:3*/ if fut.v == 2 {
 				/*line main.go:192:4*/ {
-					state = 107
+					state = 109
 					continue poll
 				}
 			}
+			/*line main_async.go:1229:4*/ fallthrough
+		case 106:
 			/*line main.go:194:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1230:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1232:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.keys = nil
 			fallthrough
-		case 106: // resumes at main.go:194:3
-			/*line main_async.go:1235:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 107: // resumes at main.go:194:3
+			/*line main_async.go:1237:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:194:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1237:4*/ if driven {
+			/*line main_async.go:1239:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1240:4*/ if !ready {
-				fut.state = 106
+			/*line main_async.go:1242:4*/ if !ready {
+				fut.state = 107
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:195:3*/ if fut.v == 4 {
 				/*line main.go:196:4*/ {
-					state = 108
+					state = 110
 					continue poll
 				}
 			}
-			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
-			/*line main_async.go:1253:4*/ fallthrough
-		case 107:
-			/*line main_async.go:1255:4*/ fut.i++
-			/*line main_async.go:1256:4*/ state = 104
-			continue
+			/*line main_async.go:1254:4*/ fallthrough
 		case 108:
+			/*line main.go:198:3*/ fmt.Println("bc", fut.i, fut.v)
+			/*line main_async.go:1257:4*/ fallthrough
+		case 109:
+			/*line main_async.go:1259:4*/ fut.i++
+			/*line main_async.go:1260:4*/ state = 104
+			continue
+		case 110:
 			/*line main.go:202:2*/ type_ = uint8(3)
 			/*line main.go:203:2*/ fut.n_5 = type_
-			/*line main_async.go:1261:4*/ fut.i_13 = 0
-			/*line main_async.go:1262:4*/ fallthrough
-		case 109:
+			/*line main_async.go:1265:4*/ fut.i_13 = 0
+			/*line main_async.go:1266:4*/ fallthrough
+		case 111:
 			/*line main.go:203:17*/ if !(fut.i_13 < fut.n_5) {
-				/*line main_async.go:1265:5*/ state = 113
+				/*line main_async.go:1269:5*/ state = 115
 				continue
 			}
 			fallthrough
-		case 110:
+		case 112:
 			/*line main.go:204:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1271:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1275:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
-		case 111: // resumes at main.go:204:3
-			/*line main_async.go:1277:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 113: // resumes at main.go:204:3
+			/*line main_async.go:1281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:204:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1279:4*/ if driven {
+			/*line main_async.go:1283:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1282:4*/ if !ready {
-				fut.state = 111
+			/*line main_async.go:1286:4*/ if !ready {
+				fut.state = 113
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:205:3*/ fmt.Printf("typed %T %d\n", fut.i_13, fut.i_13)
-			/*line main_async.go:1289:4*/ fallthrough
-		case 112:
-			/*line main_async.go:1291:4*/ fut.i_13++
-			/*line main_async.go:1292:4*/ state = 109
+			/*line main_async.go:1293:4*/ fallthrough
+		case 114:
+			/*line main_async.go:1295:4*/ fut.i_13++
+			/*line main_async.go:1296:4*/ state = 111
 			continue
-		case 113:
+		case 115:
 			/*line main.go:208:20*/ fut.c_idS = initIdSFuture("ab")
-			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_idS
+			/*line main_async.go:1300:4*/ fut.aw0 = &fut.c_idS
 			fresh = true
 			fut.s = nil
 			fut.keys = nil
 			fallthrough
-		case 114: // resumes at main.go:208:20
-			/*line main_async.go:1302:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 116: // resumes at main.go:208:20
+			/*line main_async.go:1306:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:208:20*/ r_7, ready = fut.aw0.(*idSFuture).Poll(cx)
-			/*line main_async.go:1304:4*/ if driven {
+			/*line main_async.go:1308:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idSFuture), ready, fresh)
 			}
-			/*line main_async.go:1307:4*/ if !ready {
-				fut.state = 114
+			/*line main_async.go:1311:4*/ if !ready {
+				fut.state = 116
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_idS = idSFuture{}
 			/*line main.go:208:2*/ fut.k = r_7
-			/*line main_async.go:1314:4*/ fut.i = 0
-			/*line main_async.go:1315:4*/ fallthrough
-		case 115:
+			/*line main_async.go:1318:4*/ fut.i = 0
+			/*line main_async.go:1319:4*/ fallthrough
+		case 117:
 			/*line main.go:208:20*/ if !(fut.i < len(fut.k)) {
-				/*line main_async.go:1318:5*/ state = 119
+				/*line main_async.go:1322:5*/ state = 121
 				continue
 			}
 			fallthrough
-		case 116:
-			/*line main_async.go:1323:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
-			/*line main_async.go:1324:4*/ fut.v = fut.i + size_4
-			/*line main_async.go:1325:4*/ fut.r = rn_4
+		case 118:
+			/*line main_async.go:1327:4*/ rn_4, size_4 = utf8.DecodeRuneInString(fut.k[fut.i:])
+			/*line main_async.go:1328:4*/ fut.v = fut.i + size_4
+			/*line main_async.go:1329:4*/ fut.r = rn_4
 			/*line main.go:209:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1327:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1331:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
-		case 117: // resumes at main.go:209:3
-			/*line main_async.go:1331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 119: // resumes at main.go:209:3
+			/*line main_async.go:1335:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:209:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1333:4*/ if driven {
+			/*line main_async.go:1337:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1336:4*/ if !ready {
-				fut.state = 117
+			/*line main_async.go:1340:4*/ if !ready {
+				fut.state = 119
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:210:3*/ fmt.Println("susp string", fut.i, string(fut.r))
-			/*line main_async.go:1343:4*/ fallthrough
-		case 118:
-			/*line main_async.go:1345:4*/ fut.i = fut.v
-			/*line main_async.go:1346:4*/ state = 115
+			/*line main_async.go:1347:4*/ fallthrough
+		case 120:
+			/*line main_async.go:1349:4*/ fut.i = fut.v
+			/*line main_async.go:1350:4*/ state = 117
 			continue
-		case 119:
+		case 121:
 			{
-				/*line main_async.go:1350:5*/ fut.state = -1
+				/*line main_async.go:1354:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1354:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1358:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1416,13 +1420,13 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 180, fut.aw0
 	case 101:
 		t.Line, t.Awaiting = 184, fut.aw0
-	case 106:
+	case 107:
 		t.Line, t.Awaiting = 194, fut.aw0
-	case 111:
+	case 113:
 		t.Line, t.Awaiting = 204, fut.aw0
-	case 114:
+	case 116:
 		t.Line, t.Awaiting = 208, fut.aw0
-	case 117:
+	case 119:
 		t.Line, t.Awaiting = 209, fut.aw0
 	}
 	return t

@@ -483,7 +483,7 @@ poll:
 		case 1:
 			/*line main.go:48:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:48:20*/ if !(ok) {
-				/*line main_async.go:486:5*/ state = 5
+				/*line main_async.go:486:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -491,39 +491,41 @@ poll:
 			/*line main_async.go:491:4*/ k, fut.v = k_2, v_2
 			/*line main.go:49:3*/ if k == fut.stop {
 				/*line main.go:50:4*/ {
-					state = 4
+					state = 5
 					continue poll
 				}
 			}
+			/*line main_async.go:498:4*/ fallthrough
+		case 3:
 			/*line main.go:52:32*/ fut.c_v = initVFuture[K](k)
-			/*line main_async.go:499:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:501:4*/ fut.aw0 = &fut.c_v
 			fallthrough
-		case 3: // resumes at main.go:52:32
+		case 4: // resumes at main.go:52:32
 			/*line main.go:52:32*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
-				fut.state = 3
+			/*line main_async.go:505:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[K]{}
 			/*line main.go:52:3*/ fut.out = append(fut.out, fmt.Sprint(r, "=", take(&fut.v)))
-			/*line main_async.go:510:4*/ state = 1
+			/*line main_async.go:512:4*/ state = 1
 			continue
-		case 4:
-			/*line main_async.go:513:4*/ fut.it.Stop()
-			/*line main_async.go:514:4*/ fallthrough
 		case 5:
-			/*line main_async.go:516:4*/ fut.it = nil
+			/*line main_async.go:515:4*/ fut.it.Stop()
+			/*line main_async.go:516:4*/ fallthrough
+		case 6:
+			/*line main_async.go:518:4*/ fut.it = nil
 			{
 				/*line main.go:54:2*/ fut.state = -1
 				/*line main.go:54:2*/ fut.drun()
 				/*line main.go:54:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:523:4*/ fut.state = -1
+			/*line main_async.go:525:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:526:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:528:4*/ panic("corio: PairsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -554,7 +556,7 @@ func (fut *pairsFuture[K, E, S]) Cancel() {
 func (fut *pairsFuture[K, E, S]) Trace() rt.Trace {
 	t := rt.Trace{Func: "main.Pairs[...]", File: "github.com/corio-go/corio/testdata/rangetparam/main.go"}
 	switch fut.state {
-	case 3:
+	case 4:
 		t.Line, t.Awaiting = 52, fut.aw0
 	}
 	return t
@@ -612,21 +614,21 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Times starts
 			/*line main.go:61:2*/ fut.it = rt.PullRange0(take(&fut.s))
-			/*line main_async.go:615:4*/ fallthrough
+			/*line main_async.go:617:4*/ fallthrough
 		case 1:
 			/*line main.go:61:2*/ _, _, ok = fut.it.Next()
 			/*line main.go:61:12*/ if !(ok) {
-				/*line main_async.go:619:5*/ state = 5
+				/*line main_async.go:621:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:62:7*/ fut.c_v = initVFuture[int](fut.n + 1)
-			/*line main_async.go:625:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:627:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:62:7
 			/*line main.go:62:7*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main_async.go:631:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -634,29 +636,29 @@ func (fut *timesFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 			fut.c_v = vFuture[int]{}
 			/*line main.go:62:3*/ fut.n = r
 			/*line main.go:63:6*/ if !(fut.n == 3) {
-				/*line main_async.go:637:5*/ state = 1
+				/*line main_async.go:639:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:64:4*/ fut.n = fut.n * 10
-			/*line main_async.go:643:4*/ fut.it.Stop()
-			/*line main_async.go:644:4*/ fut.it = nil
+			/*line main_async.go:645:4*/ fut.it.Stop()
+			/*line main_async.go:646:4*/ fut.it = nil
 			{
 				/*line main.go:64:4*/ fut.state = -1
 				/*line main.go:64:4*/ return fut.n, true
 			}
 		case 5:
-			/*line main_async.go:650:4*/ fut.it = nil
+			/*line main_async.go:652:4*/ fut.it = nil
 			{
 				/*line main.go:67:2*/ fut.state = -1
 				/*line main.go:67:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:656:4*/ fut.state = -1
+			/*line main_async.go:658:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:659:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:661:4*/ panic("corio: TimesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -744,39 +746,39 @@ func (fut *collectFuture[E, S]) pollStates(cx *rt.Context) ([]E, bool) {
 		switch state {
 		case 0: // Collect starts
 			/*line main.go:74:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:747:4*/ fallthrough
+			/*line main_async.go:749:4*/ fallthrough
 		case 1:
 			/*line main.go:74:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:74:17*/ if !(ok) {
-				/*line main_async.go:751:5*/ state = 4
+				/*line main_async.go:753:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:756:4*/ fut.x = k
+			/*line main_async.go:758:4*/ fut.x = k
 			/*line main.go:75:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:758:4*/ fallthrough
+			/*line main_async.go:760:4*/ fallthrough
 		case 3: // resumes at main.go:75:3
 			/*line main.go:75:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:761:4*/ if !ready {
+			/*line main_async.go:763:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:76:3*/ fut.out = append(fut.out, take(&fut.x))
-			/*line main_async.go:767:4*/ state = 1
+			/*line main_async.go:769:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:770:4*/ fut.it = nil
+			/*line main_async.go:772:4*/ fut.it = nil
 			{
 				/*line main.go:78:2*/ fut.state = -1
 				/*line main.go:78:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:776:4*/ fut.state = -1
+			/*line main_async.go:778:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:779:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:781:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -947,10 +949,10 @@ func (fut *panicsFuture[S]) d0fn(g *bool) {
 		pan_2, fut.dpanic, fut.drecd = fut.dpanic, true, false
 	}
 	/*line main.go:86:17*/ fut.res = fmt.Sprint("recovered ", fut.drec(recover()))
-	/*line main_async.go:950:2*/ if g != nil {
+	/*line main_async.go:952:2*/ if g != nil {
 		fut.dpanic = pan_2 && !fut.drecd
 	}
-	/*line main_async.go:953:2*/
+	/*line main_async.go:955:2*/
 }
 
 // drun runs the pending defers as the function returns.
@@ -998,39 +1000,39 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 	for {
 		switch state {
 		case 0: // Panics starts
-			/*line main.go:86:2*/ /*line main_async.go:1001:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:86:2*/ /*line main_async.go:1003:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:87:2*/ fut.it = rt.PullRange1(take(&fut.s))
-			/*line main_async.go:1004:4*/ fallthrough
+			/*line main_async.go:1006:4*/ fallthrough
 		case 1:
 			/*line main.go:87:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:87:17*/ if !(ok) {
-				/*line main_async.go:1008:5*/ state = 5
+				/*line main_async.go:1010:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1013:4*/ fut.x = k
+			/*line main_async.go:1015:4*/ fut.x = k
 			/*line main.go:88:6*/ fut.c_v = initVFuture[int](fut.x)
-			/*line main_async.go:1015:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:88:6
 			/*line main.go:88:6*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1019:4*/ if !ready {
+			/*line main_async.go:1021:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:88:6*/ if !(r == 2) {
-				/*line main_async.go:1026:5*/ state = 1
+				/*line main_async.go:1028:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:89:4*/ panic(fmt.Sprint("at ", fut.x))
 		case 5:
-			/*line main_async.go:1033:4*/ fut.it = nil
+			/*line main_async.go:1035:4*/ fut.it = nil
 			{
 				/*line main.go:92:2*/ fut.res = "no panic"
 				fut.state = -1
@@ -1038,10 +1040,10 @@ func (fut *panicsFuture[S]) pollStates(cx *rt.Context) (string, bool) {
 				/*line main.go:92:2*/ return fut.res, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1041:4*/ fut.state = -1
+			/*line main_async.go:1043:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1044:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1046:4*/ panic("corio: PanicsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1127,41 +1129,41 @@ func (fut *boxTotalFuture[S]) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Box.Total starts
 			/*line main.go:100:2*/ fut.it = rt.PullRange1(take(&fut.b).s)
-			/*line main_async.go:1130:4*/ fallthrough
+			/*line main_async.go:1132:4*/ fallthrough
 		case 1:
 			/*line main.go:100:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:100:17*/ if !(ok) {
-				/*line main_async.go:1134:5*/ state = 4
+				/*line main_async.go:1136:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1139:4*/ x = k
+			/*line main_async.go:1141:4*/ x = k
 			/*line main.go:101:8*/ fut.c_v = initVFuture[int](x)
-			/*line main_async.go:1141:4*/ fut.aw0 = &fut.c_v
+			/*line main_async.go:1143:4*/ fut.aw0 = &fut.c_v
 			fallthrough
 		case 3: // resumes at main.go:101:8
 			/*line main.go:101:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1145:4*/ if !ready {
+			/*line main_async.go:1147:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_v = vFuture[int]{}
 			/*line main.go:101:3*/ fut.n += r
-			/*line main_async.go:1152:4*/ state = 1
+			/*line main_async.go:1154:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1155:4*/ fut.it = nil
+			/*line main_async.go:1157:4*/ fut.it = nil
 			{
 				/*line main.go:103:2*/ fut.state = -1
 				/*line main.go:103:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1161:4*/ fut.state = -1
+			/*line main_async.go:1163:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1164:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1166:4*/ panic("corio: Box.TotalAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1241,16 +1243,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:132:21*/ fut.c_sum = initSumFuture[func(func(int) bool)](count(4))
-			/*line main_async.go:1244:4*/ fut.aw0 = &fut.c_sum
+			/*line main_async.go:1246:4*/ fut.aw0 = &fut.c_sum
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:132:21
-			/*line main_async.go:1248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1250:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:132:21*/ r, ready = fut.aw0.(*sumFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1250:4*/ if driven {
+			/*line main_async.go:1252:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1253:4*/ if !ready {
+			/*line main_async.go:1255:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1258,32 +1260,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sum = sumFuture[func(func(int) bool)]{}
 			/*line main.go:132:2*/ fmt.Println("sum", r)
 			/*line main.go:133:2*/ fut.c_each = initEachFuture[func(func(int) bool)](count(2))
-			/*line main_async.go:1261:4*/ fut.aw0 = &fut.c_each
+			/*line main_async.go:1263:4*/ fut.aw0 = &fut.c_each
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:133:2
-			/*line main_async.go:1265:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1267:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:133:2*/ _, ready = fut.aw0.(*eachFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1267:4*/ if driven {
+			/*line main_async.go:1269:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*eachFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1270:4*/ if !ready {
+			/*line main_async.go:1272:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_each = eachFuture[func(func(int) bool)]{}
 			/*line main.go:134:14*/ fut.c_pairs = initPairsFuture[int, string, iter.Seq2[int, string]](slices.All([]string{"x", "y", "z"}), 2)
-			/*line main_async.go:1277:4*/ fut.aw0 = &fut.c_pairs
+			/*line main_async.go:1279:4*/ fut.aw0 = &fut.c_pairs
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:134:14
-			/*line main_async.go:1281:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1283:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:14*/ r_2, ready = fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]).Poll(cx)
-			/*line main_async.go:1283:4*/ if driven {
+			/*line main_async.go:1285:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, string, iter.Seq2[int, string]]), ready, fresh)
 			}
-			/*line main_async.go:1286:4*/ if !ready {
+			/*line main_async.go:1288:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1291,16 +1293,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs = pairsFuture[int, string, iter.Seq2[int, string]]{}
 			/*line main.go:134:2*/ fmt.Println(r_2)
 			/*line main.go:135:14*/ fut.c_pairs_2 = initPairsFuture[int, int, iter.Seq2[int, int]](slices.All([]int{7, 8}), -1)
-			/*line main_async.go:1294:4*/ fut.aw0 = &fut.c_pairs_2
+			/*line main_async.go:1296:4*/ fut.aw0 = &fut.c_pairs_2
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:135:14
-			/*line main_async.go:1298:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1300:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:135:14*/ r_3, ready = fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]).Poll(cx)
-			/*line main_async.go:1300:4*/ if driven {
+			/*line main_async.go:1302:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pairsFuture[int, int, iter.Seq2[int, int]]), ready, fresh)
 			}
-			/*line main_async.go:1303:4*/ if !ready {
+			/*line main_async.go:1305:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1308,32 +1310,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_pairs_2 = pairsFuture[int, int, iter.Seq2[int, int]]{}
 			/*line main.go:135:2*/ fmt.Println(r_3)
 			/*line main.go:136:14*/ fut.c_times = initTimesFuture[func(func() bool)](times(5))
-			/*line main_async.go:1311:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1313:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:136:14
-			/*line main_async.go:1315:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1317:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:14*/ fut.r_4, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1317:4*/ if driven {
+			/*line main_async.go:1319:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1320:4*/ if !ready {
+			/*line main_async.go:1322:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:31*/ fut.c_times = initTimesFuture[func(func() bool)](times(2))
-			/*line main_async.go:1327:4*/ fut.aw0 = &fut.c_times
+			/*line main_async.go:1329:4*/ fut.aw0 = &fut.c_times
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:136:31
-			/*line main_async.go:1331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1333:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:136:31*/ r_5, ready = fut.aw0.(*timesFuture[func(func() bool)]).Poll(cx)
-			/*line main_async.go:1333:4*/ if driven {
+			/*line main_async.go:1335:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*timesFuture[func(func() bool)]), ready, fresh)
 			}
-			/*line main_async.go:1336:4*/ if !ready {
+			/*line main_async.go:1338:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1341,32 +1343,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_times = timesFuture[func(func() bool)]{}
 			/*line main.go:136:2*/ fmt.Println(fut.r_4, r_5)
 			/*line main.go:137:14*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string{"p", "q"})))
-			/*line main_async.go:1344:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1346:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:137:14
-			/*line main_async.go:1348:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1350:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:14*/ fut.r_6, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1350:4*/ if driven {
+			/*line main_async.go:1352:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1353:4*/ if !ready {
+			/*line main_async.go:1355:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:67*/ fut.c_collect = initCollectFuture[string, Seq](Seq(slices.Values([]string(nil))))
-			/*line main_async.go:1360:4*/ fut.aw0 = &fut.c_collect
+			/*line main_async.go:1362:4*/ fut.aw0 = &fut.c_collect
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:137:67
-			/*line main_async.go:1364:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1366:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:137:67*/ r_7, ready = fut.aw0.(*collectFuture[string, Seq]).Poll(cx)
-			/*line main_async.go:1366:4*/ if driven {
+			/*line main_async.go:1368:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*collectFuture[string, Seq]), ready, fresh)
 			}
-			/*line main_async.go:1369:4*/ if !ready {
+			/*line main_async.go:1371:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1374,16 +1376,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_collect = collectFuture[string, Seq]{}
 			/*line main.go:137:2*/ fmt.Println(take(&fut.r_6), len(r_7))
 			/*line main.go:138:14*/ fut.c_panics = initPanicsFuture[func(func(int) bool)](count(5))
-			/*line main_async.go:1377:4*/ fut.aw0 = &fut.c_panics
+			/*line main_async.go:1379:4*/ fut.aw0 = &fut.c_panics
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:138:14
-			/*line main_async.go:1381:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1383:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:14*/ r_8, ready = fut.aw0.(*panicsFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1383:4*/ if driven {
+			/*line main_async.go:1385:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*panicsFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1386:4*/ if !ready {
+			/*line main_async.go:1388:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -1392,26 +1394,26 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:138:2*/ fmt.Println(r_8)
 			/*line main.go:139:2*/ b = &Box[func(func(int) bool)]{s: count(3)}
 			/*line main.go:140:21*/ fut.aw0 = b.TotalAsync().(*boxTotalFuture[func(func(int) bool)])
-			/*line main_async.go:1395:4*/ fresh = true
+			/*line main_async.go:1397:4*/ fresh = true
 			fallthrough
 		case 10: // resumes at main.go:140:21
-			/*line main_async.go:1398:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:140:21*/ r_9, ready = fut.aw0.(*boxTotalFuture[func(func(int) bool)]).Poll(cx)
-			/*line main_async.go:1400:4*/ if driven {
+			/*line main_async.go:1402:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boxTotalFuture[func(func(int) bool)]), ready, fresh)
 			}
-			/*line main_async.go:1403:4*/ if !ready {
+			/*line main_async.go:1405:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:140:2*/ fmt.Println("box", r_9)
 			{
-				/*line main_async.go:1410:5*/ fut.state = -1
+				/*line main_async.go:1412:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1414:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1416:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

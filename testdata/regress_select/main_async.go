@@ -306,7 +306,7 @@ poll:
 			/*line main_async.go:306:4*/ fallthrough
 		case 1:
 			/*line main.go:60:17*/ if !(fut.i < fut.n) {
-				/*line main_async.go:309:5*/ state = 12
+				/*line main_async.go:309:5*/ state = 13
 				continue
 			}
 			fallthrough
@@ -345,80 +345,82 @@ poll:
 			fallthrough
 		case 4:
 			/*line main_async.go:347:4*/ if sel == 1 {
-				/*line main_async.go:348:5*/ state = 7
+				/*line main_async.go:348:5*/ state = 8
 			} else {
-				state = 8
+				state = 9
 			}
 			continue
 		case 5:
 			/*line main.go:63:4*/ fmt.Println("sent", fut.i)
 			/*line main.go:64:4*/ if fut.i == 2 {
 				/*line main.go:65:5*/ {
-					state = 10
+					state = 11
 					continue poll
 				}
 			}
+			/*line main_async.go:361:4*/ fallthrough
+		case 6:
 			/*line main.go:67:4*/ fut.c_step = initStepFuture("after send")
-			/*line main_async.go:362:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:364:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fut.t = nil
 			fallthrough
-		case 6: // resumes at main.go:67:4
-			/*line main_async.go:367:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 7: // resumes at main.go:67:4
+			/*line main_async.go:369:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:67:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:369:4*/ if driven {
+			/*line main_async.go:371:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:372:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:374:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:378:4*/ state = 10
-			continue
-		case 7:
-			/*line main.go:69:4*/ fmt.Println("never")
-			/*line main_async.go:382:4*/ state = 10
+			/*line main_async.go:380:4*/ state = 11
 			continue
 		case 8:
+			/*line main.go:69:4*/ fmt.Println("never")
+			/*line main_async.go:384:4*/ state = 11
+			continue
+		case 9:
 			/*line main.go:71:4*/ fmt.Println("full at", fut.i, take(fut.c))
 			/*line main.go:72:4*/ fut.c_step = initStepFuture("full")
-			/*line main_async.go:387:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:389:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fut.t = nil
 			fallthrough
-		case 9: // resumes at main.go:72:4
-			/*line main_async.go:392:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 10: // resumes at main.go:72:4
+			/*line main_async.go:394:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:72:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:394:4*/ if driven {
+			/*line main_async.go:396:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:397:4*/ if !ready {
-				fut.state = 9
+			/*line main_async.go:399:4*/ if !ready {
+				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:403:4*/ state = 11
+			/*line main_async.go:405:4*/ state = 12
 			continue
-		case 10:
-			/*line main.go:75:3*/ fmt.Println("end of", fut.i)
-			/*line main_async.go:407:4*/ fallthrough
 		case 11:
-			/*line main_async.go:409:4*/ fut.i++
-			/*line main_async.go:410:4*/ state = 1
-			continue
+			/*line main.go:75:3*/ fmt.Println("end of", fut.i)
+			/*line main_async.go:409:4*/ fallthrough
 		case 12:
+			/*line main_async.go:411:4*/ fut.i++
+			/*line main_async.go:412:4*/ state = 1
+			continue
+		case 13:
 			{
-				/*line main_async.go:414:5*/ fut.state = -1
+				/*line main_async.go:416:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:418:4*/ fut.state = -1
+			/*line main_async.go:420:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:421:4*/ panic("corio: SendAsync future polled after it completed or was cancelled")
+			/*line main_async.go:423:4*/ panic("corio: SendAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -448,9 +450,9 @@ func (fut *sendFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 3:
 		t.Line, t.Awaiting = 62, fut.aw0
-	case 6:
+	case 7:
 		t.Line, t.Awaiting = 67, fut.aw0
-	case 9:
+	case 10:
 		t.Line, t.Awaiting = 72, fut.aw0
 	}
 	return t
@@ -509,23 +511,23 @@ func (fut *assignFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:512:4*/ if !(sel == 0) {
-				/*line main_async.go:513:5*/ state = 4
+			/*line main_async.go:514:4*/ if !(sel == 0) {
+				/*line main_async.go:515:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:86:9*/ fut.c_step = initStepFuture("ix")
-			/*line main_async.go:519:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:521:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:86:9
-			/*line main_async.go:523:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:525:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:86:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:525:4*/ if driven {
+			/*line main_async.go:527:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:528:4*/ if !ready {
+			/*line main_async.go:530:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -533,22 +535,22 @@ func (fut *assignFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:86:7*/ fut.a[r], fut.ok = fut.recv, fut.recv_2
 			/*line main.go:87:3*/ fut.c_step = initStepFuture("assigned")
-			/*line main_async.go:536:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:538:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:87:3
-			/*line main_async.go:540:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:542:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:542:4*/ if driven {
+			/*line main_async.go:544:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:545:4*/ if !ready {
+			/*line main_async.go:547:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:551:4*/ fallthrough
+			/*line main_async.go:553:4*/ fallthrough
 		case 4:
 			/*line main.go:90:2*/ fmt.Println(fut.a, fut.ok)
 			/*line main.go:91:2*/ select {
@@ -558,34 +560,34 @@ func (fut *assignFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				sel_2 = 1
 			}
-			/*line main_async.go:561:4*/ if !(sel_2 == 0) {
-				/*line main_async.go:562:5*/ state = 7
+			/*line main_async.go:563:4*/ if !(sel_2 == 0) {
+				/*line main_async.go:564:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:92:9*/ fut.c_step = initStepFuture("never!")
-			/*line main_async.go:568:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:570:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:92:9
-			/*line main_async.go:572:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:92:9*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:574:4*/ if driven {
+			/*line main_async.go:576:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:577:4*/ if !ready {
+			/*line main_async.go:579:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
 			/*line main.go:92:7*/ fut.a[r_2] = fut.recv
-			/*line main_async.go:584:4*/ state = 8
+			/*line main_async.go:586:4*/ state = 8
 			continue
 		case 7:
 			/*line main.go:94:3*/ fmt.Println("nothing to receive")
-			/*line main_async.go:588:4*/ fallthrough
+			/*line main_async.go:590:4*/ fallthrough
 		case 8:
 			/*line main.go:96:2*/ put(fut.c, 8)
 			/*line main.go:97:2*/ select {
@@ -595,43 +597,43 @@ func (fut *assignFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				sel_3 = 1
 			}
-			/*line main_async.go:598:4*/ if !(sel_3 == 0) {
-				/*line main_async.go:599:5*/ state = 11
+			/*line main_async.go:600:4*/ if !(sel_3 == 0) {
+				/*line main_async.go:601:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:98:7*/ fut.x = recv_4
 			/*line main.go:99:3*/ fut.c_step = initStepFuture("any")
-			/*line main_async.go:606:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fut.c = nil
 			fut.a = nil
 			fallthrough
 		case 10: // resumes at main.go:99:3
-			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:614:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:99:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:614:4*/ if driven {
+			/*line main_async.go:616:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:617:4*/ if !ready {
+			/*line main_async.go:619:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:623:4*/ fallthrough
+			/*line main_async.go:625:4*/ fallthrough
 		case 11:
 			/*line main.go:102:2*/ fmt.Println(take2(&fut.x))
 			{
-				/*line main_async.go:627:5*/ fut.state = -1
+				/*line main_async.go:629:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:631:4*/ fut.state = -1
+			/*line main_async.go:633:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:634:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
+			/*line main_async.go:636:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -710,11 +712,11 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Closures starts
 			/*line main.go:107:2*/ fut.fs = nil
 			/*line main.go:108:2*/ fut.n = 3
-			/*line main_async.go:713:4*/ fut.i = 0
-			/*line main_async.go:714:4*/ fallthrough
+			/*line main_async.go:715:4*/ fut.i = 0
+			/*line main_async.go:716:4*/ fallthrough
 		case 1:
 			/*line main.go:108:17*/ if !(fut.i < fut.n) {
-				/*line main_async.go:717:5*/ state = 6
+				/*line main_async.go:719:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -727,13 +729,13 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:730:4*/ if !(sel == 0) {
-				/*line main_async.go:731:5*/ state = 5
+			/*line main_async.go:732:4*/ if !(sel == 0) {
+				/*line main_async.go:733:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:736:4*/ fut.v = new(int)
+			/*line main_async.go:738:4*/ fut.v = new(int)
 			/*line main.go:111:8*/ (*fut.v) = recv
 			/*line main.go:112:4*/ fut.fs = append(take2(&fut.fs), func(v_p *int) func() int {
 				return func() int {
@@ -741,40 +743,40 @@ func (fut *closuresFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.v))
 			/*line main.go:113:4*/ fut.c_step = initStepFuture("captured")
-			/*line main_async.go:744:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:746:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:113:4
-			/*line main_async.go:748:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:750:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:113:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:750:4*/ if driven {
+			/*line main_async.go:752:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:753:4*/ if !ready {
+			/*line main_async.go:755:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
 			/*line main.go:114:4*/ (*fut.v)++
-			/*line main_async.go:760:4*/ fallthrough
+			/*line main_async.go:762:4*/ fallthrough
 		case 5:
-			/*line main_async.go:762:4*/ fut.i++
-			/*line main_async.go:763:4*/ state = 1
+			/*line main_async.go:764:4*/ fut.i++
+			/*line main_async.go:765:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:118:2*/ for _, f := range fut.fs {
 				/*line main.go:119:3*/ fmt.Println(f())
 			}
 			{
-				/*line main_async.go:770:5*/ fut.state = -1
+				/*line main_async.go:772:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:774:4*/ fut.state = -1
+			/*line main_async.go:776:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:777:4*/ panic("corio: ClosuresAsync future polled after it completed or was cancelled")
+			/*line main_async.go:779:4*/ panic("corio: ClosuresAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -846,7 +848,7 @@ poll:
 		switch state {
 		case 0: // Labeled starts
 			/*line main.go:125:2*/ fut.n = 0
-			/*line main_async.go:849:4*/ fallthrough
+			/*line main_async.go:851:4*/ fallthrough
 		case 1:
 			/*line main.go:128:3*/ put(fut.c, fut.n)
 			/*line main.go:129:3*/ select {
@@ -856,24 +858,24 @@ poll:
 			default:
 				sel = 1
 			}
-			/*line main_async.go:859:4*/ if !(sel == 0) {
-				/*line main_async.go:860:5*/ state = 1
+			/*line main_async.go:861:4*/ if !(sel == 0) {
+				/*line main_async.go:862:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:130:8*/ fut.v = recv
 			/*line main.go:131:4*/ fut.c_step = initStepFuture("loop")
-			/*line main_async.go:867:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:869:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:131:4
-			/*line main_async.go:871:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:873:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:131:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:873:4*/ if driven {
+			/*line main_async.go:875:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:876:4*/ if !ready {
+			/*line main_async.go:878:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -881,23 +883,25 @@ poll:
 			fut.c_step = stepFuture{}
 			/*line main.go:132:4*/ if fut.v >= 2 {
 				/*line main.go:133:5*/ {
-					state = 4
+					state = 5
 					continue poll
 				}
 			}
-			/*line main.go:135:4*/ fut.n++
-			/*line main_async.go:889:4*/ state = 1
-			continue
+			/*line main_async.go:890:4*/ fallthrough
 		case 4:
+			/*line main.go:135:4*/ fut.n++
+			/*line main_async.go:893:4*/ state = 1
+			continue
+		case 5:
 			{
 				/*line main.go:139:2*/ fut.state = -1
 				/*line main.go:139:2*/ return fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:897:4*/ fut.state = -1
+			/*line main_async.go:901:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:900:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
+			/*line main_async.go:904:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -985,21 +989,21 @@ func (fut *inRangeFuncFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // InRangeFunc starts
 			/*line main.go:144:2*/ fut.it = rt.PullRange2(slices.All([]int{1, 2}))
-			/*line main_async.go:988:4*/ fallthrough
+			/*line main_async.go:992:4*/ fallthrough
 		case 1:
 			/*line main.go:144:2*/ k, v_2, ok = fut.it.Next()
 			/*line main.go:144:20*/ if !(ok) {
-				/*line main_async.go:992:5*/ state = 6
+				/*line main_async.go:996:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:997:4*/ fut.i, fut.v = k, v_2
+			/*line main_async.go:1001:4*/ fut.i, fut.v = k, v_2
 			/*line main.go:145:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:999:4*/ fallthrough
+			/*line main_async.go:1003:4*/ fallthrough
 		case 3: // resumes at main.go:145:3
 			/*line main.go:145:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1002:4*/ if !ready {
+			/*line main_async.go:1006:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1011,34 +1015,34 @@ func (fut *inRangeFuncFuture) pollStates(cx *rt.Context) (int, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:1014:4*/ if !(sel == 0) {
-				/*line main_async.go:1015:5*/ state = 5
+			/*line main_async.go:1018:4*/ if !(sel == 0) {
+				/*line main_async.go:1019:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:148:4*/ ret = fut.i
-			/*line main_async.go:1021:4*/ fut.it.Stop()
-			/*line main_async.go:1022:4*/ fut.it = nil
+			/*line main_async.go:1025:4*/ fut.it.Stop()
+			/*line main_async.go:1026:4*/ fut.it = nil
 			{
 				/*line main.go:148:4*/ fut.state = -1
 				/*line main.go:148:4*/ return ret, true
 			}
 		case 5:
 			/*line main.go:151:3*/ fmt.Println(fut.i, fut.v)
-			/*line main_async.go:1029:4*/ state = 1
+			/*line main_async.go:1033:4*/ state = 1
 			continue
 		case 6:
-			/*line main_async.go:1032:4*/ fut.it = nil
+			/*line main_async.go:1036:4*/ fut.it = nil
 			{
 				/*line main.go:153:2*/ fut.state = -1
 				/*line main.go:153:2*/ return 0, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1038:4*/ fut.state = -1
+			/*line main_async.go:1042:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1041:4*/ panic("corio: InRangeFuncAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1045:4*/ panic("corio: InRangeFuncAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1116,23 +1120,23 @@ func (fut *genericFuture[T]) Poll(cx *rt.Context) (T, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:1119:4*/ if !(sel == 0) {
-				/*line main_async.go:1120:5*/ state = 3
+			/*line main_async.go:1123:4*/ if !(sel == 0) {
+				/*line main_async.go:1124:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:162:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:1126:4*/ fut.v = *new(T)
+			/*line main_async.go:1130:4*/ fut.v = *new(T)
 			fallthrough
 		case 2: // resumes at main.go:162:3
 			/*line main.go:162:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:1130:4*/ if !ready {
+			/*line main_async.go:1134:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
-			/*line main_async.go:1135:4*/ fallthrough
+			/*line main_async.go:1139:4*/ fallthrough
 		case 3:
 			/*line main.go:165:2*/ fut.out = *new(T)
 			/*line main.go:166:2*/ select {
@@ -1142,42 +1146,42 @@ func (fut *genericFuture[T]) Poll(cx *rt.Context) (T, bool) {
 			default:
 				sel_2 = 1
 			}
-			/*line main_async.go:1145:4*/ if !(sel_2 == 0) {
-				/*line main_async.go:1146:5*/ state = 6
+			/*line main_async.go:1149:4*/ if !(sel_2 == 0) {
+				/*line main_async.go:1150:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:167:7*/ fut.out = recv
 			/*line main.go:168:3*/ fut.c_step = initStepFuture("generic")
-			/*line main_async.go:1153:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1157:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fut.c = nil
 			fut.v = *new(T)
 			fallthrough
 		case 5: // resumes at main.go:168:3
-			/*line main_async.go:1159:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1163:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:168:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1161:4*/ if driven {
+			/*line main_async.go:1165:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1164:4*/ if !ready {
+			/*line main_async.go:1168:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:1170:4*/ fallthrough
+			/*line main_async.go:1174:4*/ fallthrough
 		case 6:
 			{
 				/*line main.go:171:2*/ fut.state = -1
 				/*line main.go:171:2*/ return fut.out, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1177:4*/ fut.state = -1
+			/*line main_async.go:1181:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1180:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1184:4*/ panic("corio: GenericAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1260,9 +1264,9 @@ func (fut *localTypeFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // LocalType starts
 			/*line main.go:180:2*/ c = new(chan pair)
-			/*line main_async.go:1263:4*/ (*c) = make(chan pair, 1)
+			/*line main_async.go:1267:4*/ (*c) = make(chan pair, 1)
 			/*line main.go:181:2*/ send = new(func(p pair))
-			/*line main_async.go:1265:4*/ (*send) = func(c_p *chan pair) func(p pair) {
+			/*line main_async.go:1269:4*/ (*send) = func(c_p *chan pair) func(p pair) {
 				return func(p pair) {
 					/*line main.go:181:25*/ (*c_p) <- p
 				}
@@ -1275,41 +1279,41 @@ func (fut *localTypeFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:1278:4*/ if !(sel == 0) {
-				/*line main_async.go:1279:5*/ state = 3
+			/*line main_async.go:1282:4*/ if !(sel == 0) {
+				/*line main_async.go:1283:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:184:7*/ (*(*p_2T)(rawPtr(&fut.p_2))) = recv
 			/*line main.go:185:3*/ fut.c_step = initStepFuture("local")
-			/*line main_async.go:1286:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1290:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:185:3
-			/*line main_async.go:1290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1294:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:185:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1292:4*/ if driven {
+			/*line main_async.go:1296:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1295:4*/ if !ready {
+			/*line main_async.go:1299:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
 			/*line main.go:186:3*/ fmt.Println("pair", (*(*p_2T)(rawPtr(&fut.p_2))).a+(*(*p_2T)(rawPtr(&fut.p_2))).b)
-			/*line main_async.go:1302:4*/ fallthrough
+			/*line main_async.go:1306:4*/ fallthrough
 		case 3:
 			{
-				/*line main_async.go:1305:5*/ fut.state = -1
+				/*line main_async.go:1309:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1309:4*/ fut.state = -1
+			/*line main_async.go:1313:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1312:4*/ panic("corio: LocalTypeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1316:4*/ panic("corio: LocalTypeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1397,16 +1401,16 @@ func (fut *valuesFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Values starts
 			/*line main.go:195:2*/ fut.it = rt.PullRange1(slices.Values([]int{1, 2, 3}))
-			/*line main_async.go:1400:4*/ fallthrough
+			/*line main_async.go:1404:4*/ fallthrough
 		case 1:
 			/*line main.go:195:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:195:17*/ if !(ok) {
-				/*line main_async.go:1404:5*/ state = 8
+				/*line main_async.go:1408:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1409:4*/ fut.i = k
+			/*line main_async.go:1413:4*/ fut.i = k
 			/*line main.go:196:3*/ select {
 			/*line main.go:197:3*/ case recv = <-fut.c:
 				sel = 0
@@ -1414,60 +1418,60 @@ func (fut *valuesFuture) pollStates(cx *rt.Context) (int, bool) {
 			default:
 				sel = 1
 			}
-			/*line main_async.go:1417:4*/ if !(sel == 0) {
-				/*line main_async.go:1418:5*/ state = 5
+			/*line main_async.go:1421:4*/ if !(sel == 0) {
+				/*line main_async.go:1422:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:197:8*/ fut.v = recv
 			/*line main.go:198:4*/ fut.c_step = initStepFuture("values")
-			/*line main_async.go:1425:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1429:4*/ fut.aw0 = &fut.c_step
 			fut.c = nil
 			fallthrough
 		case 4: // resumes at main.go:198:4
 			/*line main.go:198:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1430:4*/ if !ready {
+			/*line main_async.go:1434:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
 			/*line main.go:199:4*/ ret = fut.v + fut.i
-			/*line main_async.go:1437:4*/ fut.it.Stop()
-			/*line main_async.go:1438:4*/ fut.it = nil
+			/*line main_async.go:1441:4*/ fut.it.Stop()
+			/*line main_async.go:1442:4*/ fut.it = nil
 			{
 				/*line main.go:199:4*/ fut.state = -1
 				/*line main.go:199:4*/ return ret, true
 			}
 		case 5:
 			/*line main.go:201:4*/ fut.c_step = initStepFuture("values default")
-			/*line main_async.go:1445:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1449:4*/ fut.aw0 = &fut.c_step
 			fallthrough
 		case 6: // resumes at main.go:201:4
 			/*line main.go:201:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1449:4*/ if !ready {
+			/*line main_async.go:1453:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:1455:4*/ fallthrough
+			/*line main_async.go:1459:4*/ fallthrough
 		case 7:
 			/*line main.go:203:3*/ put(fut.c, fut.i*100)
-			/*line main_async.go:1458:4*/ state = 1
+			/*line main_async.go:1462:4*/ state = 1
 			continue
 		case 8:
-			/*line main_async.go:1461:4*/ fut.it = nil
+			/*line main_async.go:1465:4*/ fut.it = nil
 			{
 				/*line main.go:205:2*/ fut.state = -1
 				/*line main.go:205:2*/ return -1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1467:4*/ fut.state = -1
+			/*line main_async.go:1471:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1470:4*/ panic("corio: ValuesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1474:4*/ panic("corio: ValuesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1548,25 +1552,25 @@ poll:
 			default:
 				sel = 1
 			}
-			/*line main_async.go:1551:4*/ if !(sel == 0) {
-				/*line main_async.go:1552:5*/ state = 3
+			/*line main_async.go:1555:4*/ if !(sel == 0) {
+				/*line main_async.go:1556:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line main.go:214:7*/ fut.v = recv
 			/*line main.go:215:3*/ fut.c_step = initStepFuture("goto")
-			/*line main_async.go:1559:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1563:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fut.c = nil
 			fallthrough
 		case 2: // resumes at main.go:215:3
-			/*line main_async.go:1564:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1568:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:215:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1566:4*/ if driven {
+			/*line main_async.go:1570:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1569:4*/ if !ready {
+			/*line main_async.go:1573:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1574,26 +1578,28 @@ poll:
 			fut.c_step = stepFuture{}
 			/*line main.go:216:3*/ if fut.v == 1 {
 				/*line main.go:217:4*/ {
-					state = 4
+					state = 5
 					continue poll
 				}
 			}
-			/*line main.go:219:3*/ fmt.Println("not here")
-			/*line main_async.go:1582:4*/ fallthrough
-		case 3:
-			/*line main.go:222:2*/ fmt.Println("not here either")
 			/*line main_async.go:1585:4*/ fallthrough
+		case 3:
+			/*line main.go:219:3*/ fmt.Println("not here")
+			/*line main_async.go:1588:4*/ fallthrough
 		case 4:
+			/*line main.go:222:2*/ fmt.Println("not here either")
+			/*line main_async.go:1591:4*/ fallthrough
+		case 5:
 			/*line main.go:224:2*/ fmt.Println("out")
 			{
-				/*line main_async.go:1589:5*/ fut.state = -1
+				/*line main_async.go:1595:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1593:4*/ fut.state = -1
+			/*line main_async.go:1599:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1596:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1602:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1671,16 +1677,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:229:2*/ fut.c = make(chan int, 1)
 			/*line main.go:230:2*/ fut.c_recv = initRecvFuture(fut.c)
-			/*line main_async.go:1674:4*/ fut.aw0 = &fut.c_recv
+			/*line main_async.go:1680:4*/ fut.aw0 = &fut.c_recv
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:230:2
-			/*line main_async.go:1678:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1684:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:230:2*/ _, ready = fut.aw0.(*recvFuture).Poll(cx)
-			/*line main_async.go:1680:4*/ if driven {
+			/*line main_async.go:1686:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recvFuture), ready, fresh)
 			}
-			/*line main_async.go:1683:4*/ if !ready {
+			/*line main_async.go:1689:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1688,80 +1694,80 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_recv = recvFuture{}
 			/*line main.go:231:2*/ put(fut.c, 5)
 			/*line main.go:232:2*/ fut.c_recv = initRecvFuture(fut.c)
-			/*line main_async.go:1691:4*/ fut.aw0 = &fut.c_recv
+			/*line main_async.go:1697:4*/ fut.aw0 = &fut.c_recv
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:232:2
-			/*line main_async.go:1695:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1701:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:232:2*/ _, ready = fut.aw0.(*recvFuture).Poll(cx)
-			/*line main_async.go:1697:4*/ if driven {
+			/*line main_async.go:1703:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*recvFuture), ready, fresh)
 			}
-			/*line main_async.go:1700:4*/ if !ready {
+			/*line main_async.go:1706:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_recv = recvFuture{}
 			/*line main.go:233:2*/ fut.c_send = initSendFuture(fut.c)
-			/*line main_async.go:1707:4*/ fut.aw0 = &fut.c_send
+			/*line main_async.go:1713:4*/ fut.aw0 = &fut.c_send
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:233:2
-			/*line main_async.go:1711:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1717:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:233:2*/ _, ready = fut.aw0.(*sendFuture).Poll(cx)
-			/*line main_async.go:1713:4*/ if driven {
+			/*line main_async.go:1719:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sendFuture), ready, fresh)
 			}
-			/*line main_async.go:1716:4*/ if !ready {
+			/*line main_async.go:1722:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_send = sendFuture{}
 			/*line main.go:234:2*/ fut.c_assign = initAssignFuture(fut.c)
-			/*line main_async.go:1723:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:1729:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:234:2
-			/*line main_async.go:1727:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1733:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:234:2*/ _, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:1729:4*/ if driven {
+			/*line main_async.go:1735:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:1732:4*/ if !ready {
+			/*line main_async.go:1738:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_assign = assignFuture{}
 			/*line main.go:235:2*/ fut.c_closures = initClosuresFuture(fut.c)
-			/*line main_async.go:1739:4*/ fut.aw0 = &fut.c_closures
+			/*line main_async.go:1745:4*/ fut.aw0 = &fut.c_closures
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:235:2
-			/*line main_async.go:1743:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1749:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:235:2*/ _, ready = fut.aw0.(*closuresFuture).Poll(cx)
-			/*line main_async.go:1745:4*/ if driven {
+			/*line main_async.go:1751:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closuresFuture), ready, fresh)
 			}
-			/*line main_async.go:1748:4*/ if !ready {
+			/*line main_async.go:1754:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_closures = closuresFuture{}
 			/*line main.go:236:25*/ fut.c_labeled = initLabeledFuture(fut.c)
-			/*line main_async.go:1755:4*/ fut.aw0 = &fut.c_labeled
+			/*line main_async.go:1761:4*/ fut.aw0 = &fut.c_labeled
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:236:25
-			/*line main_async.go:1759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1765:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:236:25*/ r, ready = fut.aw0.(*labeledFuture).Poll(cx)
-			/*line main_async.go:1761:4*/ if driven {
+			/*line main_async.go:1767:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labeledFuture), ready, fresh)
 			}
-			/*line main_async.go:1764:4*/ if !ready {
+			/*line main_async.go:1770:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -1769,32 +1775,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_labeled = labeledFuture{}
 			/*line main.go:236:2*/ fmt.Println("labeled", r)
 			/*line main.go:237:23*/ fut.c_inRangeFunc = initInRangeFuncFuture(make(chan int))
-			/*line main_async.go:1772:4*/ fut.aw0 = &fut.c_inRangeFunc
+			/*line main_async.go:1778:4*/ fut.aw0 = &fut.c_inRangeFunc
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:237:23
-			/*line main_async.go:1776:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1782:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:237:23*/ fut.r_2, ready = fut.aw0.(*inRangeFuncFuture).Poll(cx)
-			/*line main_async.go:1778:4*/ if driven {
+			/*line main_async.go:1784:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*inRangeFuncFuture), ready, fresh)
 			}
-			/*line main_async.go:1781:4*/ if !ready {
+			/*line main_async.go:1787:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_inRangeFunc = inRangeFuncFuture{}
 			/*line main.go:237:52*/ fut.c_inRangeFunc = initInRangeFuncFuture(make(chan int, 1))
-			/*line main_async.go:1788:4*/ fut.aw0 = &fut.c_inRangeFunc
+			/*line main_async.go:1794:4*/ fut.aw0 = &fut.c_inRangeFunc
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:237:52
-			/*line main_async.go:1792:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1798:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:237:52*/ r_3, ready = fut.aw0.(*inRangeFuncFuture).Poll(cx)
-			/*line main_async.go:1794:4*/ if driven {
+			/*line main_async.go:1800:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*inRangeFuncFuture), ready, fresh)
 			}
-			/*line main_async.go:1797:4*/ if !ready {
+			/*line main_async.go:1803:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -1802,32 +1808,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_inRangeFunc = inRangeFuncFuture{}
 			/*line main.go:237:2*/ fmt.Println("range", fut.r_2, r_3)
 			/*line main.go:238:25*/ fut.c_generic = initGenericFuture[string](make(chan string, 1), "s")
-			/*line main_async.go:1805:4*/ fut.aw0 = &fut.c_generic
+			/*line main_async.go:1811:4*/ fut.aw0 = &fut.c_generic
 			fresh = true
 			fallthrough
 		case 9: // resumes at main.go:238:25
-			/*line main_async.go:1809:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:25*/ fut.r_4, ready = fut.aw0.(*genericFuture[string]).Poll(cx)
-			/*line main_async.go:1811:4*/ if driven {
+			/*line main_async.go:1817:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:1814:4*/ if !ready {
+			/*line main_async.go:1820:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_generic = genericFuture[string]{}
 			/*line main.go:238:61*/ fut.c_generic_2 = initGenericFuture[int](make(chan int), 4)
-			/*line main_async.go:1821:4*/ fut.aw0 = &fut.c_generic_2
+			/*line main_async.go:1827:4*/ fut.aw0 = &fut.c_generic_2
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:238:61
-			/*line main_async.go:1825:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1831:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:238:61*/ r_5, ready = fut.aw0.(*genericFuture[int]).Poll(cx)
-			/*line main_async.go:1827:4*/ if driven {
+			/*line main_async.go:1833:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*genericFuture[int]), ready, fresh)
 			}
-			/*line main_async.go:1830:4*/ if !ready {
+			/*line main_async.go:1836:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -1835,32 +1841,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_generic_2 = genericFuture[int]{}
 			/*line main.go:238:2*/ fmt.Println("generic", take2(&fut.r_4), r_5)
 			/*line main.go:239:2*/ fut.c_localType = initLocalTypeFuture()
-			/*line main_async.go:1838:4*/ fut.aw0 = &fut.c_localType
+			/*line main_async.go:1844:4*/ fut.aw0 = &fut.c_localType
 			fresh = true
 			fallthrough
 		case 11: // resumes at main.go:239:2
-			/*line main_async.go:1842:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1848:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:239:2*/ _, ready = fut.aw0.(*localTypeFuture).Poll(cx)
-			/*line main_async.go:1844:4*/ if driven {
+			/*line main_async.go:1850:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*localTypeFuture), ready, fresh)
 			}
-			/*line main_async.go:1847:4*/ if !ready {
+			/*line main_async.go:1853:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_localType = localTypeFuture{}
 			/*line main.go:240:24*/ fut.c_values = initValuesFuture(make(chan int, 1))
-			/*line main_async.go:1854:4*/ fut.aw0 = &fut.c_values
+			/*line main_async.go:1860:4*/ fut.aw0 = &fut.c_values
 			fresh = true
 			fallthrough
 		case 12: // resumes at main.go:240:24
-			/*line main_async.go:1858:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1864:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:24*/ r_6, ready = fut.aw0.(*valuesFuture).Poll(cx)
-			/*line main_async.go:1860:4*/ if driven {
+			/*line main_async.go:1866:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*valuesFuture), ready, fresh)
 			}
-			/*line main_async.go:1863:4*/ if !ready {
+			/*line main_async.go:1869:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -1868,28 +1874,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_values = valuesFuture{}
 			/*line main.go:240:2*/ fmt.Println("values", r_6)
 			/*line main.go:241:2*/ fut.c_goto = initGotoFuture(fut.c)
-			/*line main_async.go:1871:4*/ fut.aw0 = &fut.c_goto
+			/*line main_async.go:1877:4*/ fut.aw0 = &fut.c_goto
 			fresh = true
 			fut.c = nil
 			fallthrough
 		case 13: // resumes at main.go:241:2
-			/*line main_async.go:1876:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1882:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:241:2*/ _, ready = fut.aw0.(*gotoFuture).Poll(cx)
-			/*line main_async.go:1878:4*/ if driven {
+			/*line main_async.go:1884:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotoFuture), ready, fresh)
 			}
-			/*line main_async.go:1881:4*/ if !ready {
+			/*line main_async.go:1887:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_goto = gotoFuture{}
 			{
-				/*line main_async.go:1888:5*/ fut.state = -1
+				/*line main_async.go:1894:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1892:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1898:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -680,7 +680,7 @@ poll:
 			/*line main_async.go:680:4*/ fallthrough
 		case 19:
 			/*line main.go:107:14*/ if !(fut.i < len(vals)) {
-				/*line main_async.go:683:5*/ state = 32
+				/*line main_async.go:683:5*/ state = 33
 				continue
 			}
 			fallthrough
@@ -702,16 +702,16 @@ poll:
 			fallthrough
 		case 22:
 			/*line main.go:115:8*/ if tag_2 == nil {
-				/*line main_async.go:705:5*/ state = 26
+				/*line main_async.go:705:5*/ state = 27
 				continue
 			}
 			fallthrough
 		case 23:
 			/*line main_async.go:710:4*/ _, ok_2 = tag_2.(Shape)
 			/*line main.go:118:8*/ if ok_2 {
-				/*line main_async.go:712:5*/ state = 28
+				/*line main_async.go:712:5*/ state = 29
 			} else {
-				state = 30
+				state = 31
 			}
 			continue
 		case 24:
@@ -734,111 +734,113 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:111:4*/ if fut.i > 0 {
 				/*line main.go:112:5*/ {
-					state = 30
+					state = 31
 					continue poll
 				}
 			}
-			/*line main.go:114:4*/ logf("after break")
-			/*line main_async.go:742:4*/ state = 30
-			continue
+			/*line main_async.go:741:4*/ fallthrough
 		case 26:
+			/*line main.go:114:4*/ logf("after break")
+			/*line main_async.go:744:4*/ state = 31
+			continue
+		case 27:
 			/*line main.go:116:4*/ fut.c_y = initYFuture("nil")
-			/*line main_async.go:746:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:748:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
-		case 27: // resumes at main.go:116:4
-			/*line main_async.go:751:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 28: // resumes at main.go:116:4
+			/*line main_async.go:753:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:116:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:753:4*/ if driven {
+			/*line main_async.go:755:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:756:4*/ if !ready {
-				fut.state = 27
+			/*line main_async.go:758:4*/ if !ready {
+				fut.state = 28
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:762:4*/ state = 31
+			/*line main_async.go:764:4*/ state = 32
 			continue
-		case 28:
+		case 29:
 			/*line main.go:119:4*/ fut.c_y = initYFuture("shape")
-			/*line main_async.go:766:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:768:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.seq = nil
 			fallthrough
-		case 29: // resumes at main.go:119:4
-			/*line main_async.go:771:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 30: // resumes at main.go:119:4
+			/*line main_async.go:773:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:119:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:773:4*/ if driven {
+			/*line main_async.go:775:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:776:4*/ if !ready {
-				fut.state = 29
+			/*line main_async.go:778:4*/ if !ready {
+				fut.state = 30
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:120:4*/ if fut.i == 5 {
 				/*line main.go:121:5*/ {
-					state = 32
+					state = 33
 					continue poll
 				}
 			}
-			/*line main_async.go:788:4*/ fallthrough
-		case 30:
-			/*line main.go:124:3*/ logf("end%d", fut.i)
-			/*line main_async.go:791:4*/ fallthrough
+			/*line main_async.go:790:4*/ fallthrough
 		case 31:
-			/*line main.go:107:29*/ fut.i++
-			/*line main_async.go:794:4*/ state = 19
-			continue
+			/*line main.go:124:3*/ logf("end%d", fut.i)
+			/*line main_async.go:793:4*/ fallthrough
 		case 32:
+			/*line main.go:107:29*/ fut.i++
+			/*line main_async.go:796:4*/ state = 19
+			continue
+		case 33:
 			/*line main.go:126:2*/ flush("nobind")
 			/*line main.go:129:2*/ fut.fs = nil
 			/*line main.go:130:2*/ fut.seq = vals[:6]
-			/*line main_async.go:800:4*/ fut.i = 0
-			/*line main_async.go:801:4*/ fallthrough
-		case 33:
-			/*line main.go:130:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:804:5*/ state = 41
-				continue
-			}
-			fallthrough
+			/*line main_async.go:802:4*/ fut.i = 0
+			/*line main_async.go:803:4*/ fallthrough
 		case 34:
-			/*line main_async.go:809:4*/ x = fut.seq[fut.i]
-			/*line main.go:131:10*/ tag_3 = x
-			/*line main_async.go:811:4*/ fut.v_5 = new(int)
-			/*line main_async.go:812:4*/ (*fut.v_5), ok_3 = tag_3.(int)
-			/*line main.go:132:8*/ if ok_3 {
-				/*line main_async.go:814:5*/ state = 36
+			/*line main.go:130:20*/ if !(fut.i < len(fut.seq)) {
+				/*line main_async.go:806:5*/ state = 42
 				continue
 			}
 			fallthrough
 		case 35:
-			/*line main_async.go:819:4*/ fut.v_6 = new(Sq)
-			/*line main_async.go:820:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
+			/*line main_async.go:811:4*/ x = fut.seq[fut.i]
+			/*line main.go:131:10*/ tag_3 = x
+			/*line main_async.go:813:4*/ fut.v_5 = new(int)
+			/*line main_async.go:814:4*/ (*fut.v_5), ok_3 = tag_3.(int)
+			/*line main.go:132:8*/ if ok_3 {
+				/*line main_async.go:816:5*/ state = 37
+				continue
+			}
+			fallthrough
+		case 36:
+			/*line main_async.go:821:4*/ fut.v_6 = new(Sq)
+			/*line main_async.go:822:4*/ (*fut.v_6), ok_3 = tag_3.(Sq)
 			/*line main.go:137:8*/ if ok_3 {
-				/*line main_async.go:822:5*/ state = 38
+				/*line main_async.go:824:5*/ state = 39
 			} else {
-				state = 40
+				state = 41
 			}
 			continue
-		case 36:
+		case 37:
 			/*line main.go:133:4*/ fut.p = fut.v_5
 			/*line main.go:134:4*/ fut.c_y = initYFuture("p")
-			/*line main_async.go:830:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:832:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_6 = nil
 			fallthrough
-		case 37: // resumes at main.go:134:4
-			/*line main_async.go:835:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 38: // resumes at main.go:134:4
+			/*line main_async.go:837:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:134:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:837:4*/ if driven {
+			/*line main_async.go:839:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:840:4*/ if !ready {
-				fut.state = 37
+			/*line main_async.go:842:4*/ if !ready {
+				fut.state = 38
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -849,23 +851,23 @@ poll:
 					/*line main.go:136:36*/ return fmt.Sprint("int", (*v_5_p))
 				}
 			}(fut.v_5))
-			/*line main_async.go:852:4*/ state = 40
+			/*line main_async.go:854:4*/ state = 41
 			continue
-		case 38:
+		case 39:
 			/*line main.go:138:4*/ fut.c_y = initYFuture("sq")
-			/*line main_async.go:856:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:858:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.v_5 = nil
 			fut.p = nil
 			fallthrough
-		case 39: // resumes at main.go:138:4
-			/*line main_async.go:862:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 40: // resumes at main.go:138:4
+			/*line main_async.go:864:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:138:4*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:864:4*/ if driven {
+			/*line main_async.go:866:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:867:4*/ if !ready {
-				fut.state = 39
+			/*line main_async.go:869:4*/ if !ready {
+				fut.state = 40
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -876,62 +878,62 @@ poll:
 					/*line main.go:140:36*/ return fmt.Sprint("sq", (*v_6_p).N)
 				}
 			}(fut.v_6))
-			/*line main_async.go:879:4*/ fallthrough
-		case 40:
-			/*line main_async.go:881:4*/ fut.i++
-			/*line main_async.go:882:4*/ state = 33
-			continue
+			/*line main_async.go:881:4*/ fallthrough
 		case 41:
+			/*line main_async.go:883:4*/ fut.i++
+			/*line main_async.go:884:4*/ state = 34
+			continue
+		case 42:
 			/*line main.go:143:2*/ for _, f := range fut.fs {
 				/*line main.go:144:3*/ logf("%s", f())
 			}
 			/*line main.go:146:2*/ flush("capture")
 			/*line main.go:149:2*/ fut.seq = []any{[]int{1, 2, 3}, "héllo", map[string]int{"a": 1}}
-			/*line main_async.go:890:4*/ fut.i = 0
-			/*line main_async.go:891:4*/ fallthrough
-		case 42:
-			/*line main.go:149:20*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:894:5*/ state = 61
-				continue
-			}
-			fallthrough
+			/*line main_async.go:892:4*/ fut.i = 0
+			/*line main_async.go:893:4*/ fallthrough
 		case 43:
-			/*line main_async.go:899:4*/ x_2 = fut.seq[fut.i]
-			/*line main.go:150:10*/ tag_4 = x_2
-			/*line main_async.go:901:4*/ fut.v_7, ok_4 = tag_4.([]int)
-			/*line main.go:151:8*/ if ok_4 {
-				/*line main_async.go:903:5*/ state = 46
+			/*line main.go:149:20*/ if !(fut.i < len(fut.seq)) {
+				/*line main_async.go:896:5*/ state = 62
 				continue
 			}
 			fallthrough
 		case 44:
-			/*line main_async.go:908:4*/ v_8, ok_4 = tag_4.(string)
-			/*line main.go:155:8*/ if ok_4 {
-				/*line main_async.go:910:5*/ state = 51
+			/*line main_async.go:901:4*/ x_2 = fut.seq[fut.i]
+			/*line main.go:150:10*/ tag_4 = x_2
+			/*line main_async.go:903:4*/ fut.v_7, ok_4 = tag_4.([]int)
+			/*line main.go:151:8*/ if ok_4 {
+				/*line main_async.go:905:5*/ state = 47
 				continue
 			}
 			fallthrough
 		case 45:
-			/*line main_async.go:915:4*/ v_9, ok_4 = tag_4.(map[string]int)
-			/*line main.go:162:8*/ if ok_4 {
-				/*line main_async.go:917:5*/ state = 57
-			} else {
-				state = 60
-			}
-			continue
-		case 46:
-			/*line main.go:152:4*/ fut.i_7 = 0
-			/*line main_async.go:924:4*/ fallthrough
-		case 47:
-			/*line main.go:152:22*/ if !(fut.i_7 < len(fut.v_7)) {
-				/*line main_async.go:927:5*/ state = 60
+			/*line main_async.go:910:4*/ v_8, ok_4 = tag_4.(string)
+			/*line main.go:155:8*/ if ok_4 {
+				/*line main_async.go:912:5*/ state = 52
 				continue
 			}
 			fallthrough
+		case 46:
+			/*line main_async.go:917:4*/ v_9, ok_4 = tag_4.(map[string]int)
+			/*line main.go:162:8*/ if ok_4 {
+				/*line main_async.go:919:5*/ state = 58
+			} else {
+				state = 61
+			}
+			continue
+		case 47:
+			/*line main.go:152:4*/ fut.i_7 = 0
+			/*line main_async.go:926:4*/ fallthrough
 		case 48:
-			/*line main_async.go:932:4*/ e = fut.v_7[fut.i_7]
+			/*line main.go:152:22*/ if !(fut.i_7 < len(fut.v_7)) {
+				/*line main_async.go:929:5*/ state = 61
+				continue
+			}
+			fallthrough
+		case 49:
+			/*line main_async.go:934:4*/ e = fut.v_7[fut.i_7]
 			/*line main.go:153:5*/ fut.c_y = initYFuture(fmt.Sprint(e))
-			/*line main_async.go:934:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:936:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -939,47 +941,47 @@ poll:
 			fut.p = nil
 			fut.str = ""
 			fallthrough
-		case 49: // resumes at main.go:153:5
-			/*line main_async.go:943:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 50: // resumes at main.go:153:5
+			/*line main_async.go:945:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:945:4*/ if driven {
+			/*line main_async.go:947:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:948:4*/ if !ready {
-				fut.state = 49
+			/*line main_async.go:950:4*/ if !ready {
+				fut.state = 50
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:954:4*/ fallthrough
-		case 50:
-			/*line main.go:153:5*/ fut.i_7++
-			/*line main_async.go:957:4*/ state = 47
-			continue
+			/*line main_async.go:956:4*/ fallthrough
 		case 51:
-			/*line main.go:156:4*/ fut.str = v_8
-			/*line main_async.go:961:4*/ i_4 = 0
-			/*line main_async.go:962:4*/ fallthrough
+			/*line main.go:153:5*/ fut.i_7++
+			/*line main_async.go:959:4*/ state = 48
+			continue
 		case 52:
-			/*line main.go:156:22*/ if !(i_4 < len(fut.str)) {
-				/*line main_async.go:965:5*/ state = 60
-				continue
-			}
-			fallthrough
+			/*line main.go:156:4*/ fut.str = v_8
+			/*line main_async.go:963:4*/ i_4 = 0
+			/*line main_async.go:964:4*/ fallthrough
 		case 53:
-			/*line main_async.go:970:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
-			/*line main_async.go:971:4*/ fut.i_7 = i_4 + size
-			/*line main_async.go:972:4*/ r = rn
-			/*line main.go:157:12*/ tag_5 = any(r)
-			/*line main_async.go:974:4*/ _, ok_5 = tag_5.(rune)
-			/*line main.go:158:10*/ if !(ok_5) {
-				/*line main_async.go:976:5*/ state = 56
+			/*line main.go:156:22*/ if !(i_4 < len(fut.str)) {
+				/*line main_async.go:967:5*/ state = 61
 				continue
 			}
 			fallthrough
 		case 54:
+			/*line main_async.go:972:4*/ rn, size = utf8.DecodeRuneInString(fut.str[i_4:])
+			/*line main_async.go:973:4*/ fut.i_7 = i_4 + size
+			/*line main_async.go:974:4*/ r = rn
+			/*line main.go:157:12*/ tag_5 = any(r)
+			/*line main_async.go:976:4*/ _, ok_5 = tag_5.(rune)
+			/*line main.go:158:10*/ if !(ok_5) {
+				/*line main_async.go:978:5*/ state = 57
+				continue
+			}
+			fallthrough
+		case 55:
 			/*line main.go:159:6*/ fut.c_y = initYFuture(fmt.Sprint(i_4, string(r)))
-			/*line main_async.go:982:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:984:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -987,34 +989,34 @@ poll:
 			fut.p = nil
 			fut.v_7 = nil
 			fallthrough
-		case 55: // resumes at main.go:159:6
-			/*line main_async.go:991:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 56: // resumes at main.go:159:6
+			/*line main_async.go:993:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:159:6*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:993:4*/ if driven {
+			/*line main_async.go:995:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:996:4*/ if !ready {
-				fut.state = 55
+			/*line main_async.go:998:4*/ if !ready {
+				fut.state = 56
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:1002:4*/ fallthrough
-		case 56:
-			/*line main.go:159:6*/ i_4 = fut.i_7
-			/*line main_async.go:1005:4*/ state = 52
-			continue
+			/*line main_async.go:1004:4*/ fallthrough
 		case 57:
+			/*line main.go:159:6*/ i_4 = fut.i_7
+			/*line main_async.go:1007:4*/ state = 53
+			continue
+		case 58:
 			/*line main.go:163:11*/ tag_6 = any(len(v_9))
-			/*line main_async.go:1009:4*/ w, ok_6 = tag_6.(int)
+			/*line main_async.go:1011:4*/ w, ok_6 = tag_6.(int)
 			/*line main.go:164:9*/ if !(ok_6) {
-				/*line main_async.go:1011:5*/ state = 60
+				/*line main_async.go:1013:5*/ state = 61
 				continue
 			}
 			fallthrough
-		case 58:
+		case 59:
 			/*line main.go:165:5*/ fut.c_y = initYFuture(fmt.Sprint("len", w))
-			/*line main_async.go:1017:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1019:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fut.fs = nil
 			fut.v_5 = nil
@@ -1023,31 +1025,31 @@ poll:
 			fut.v_7 = nil
 			fut.str = ""
 			fallthrough
-		case 59: // resumes at main.go:165:5
-			/*line main_async.go:1027:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 60: // resumes at main.go:165:5
+			/*line main_async.go:1029:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:165:5*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1029:4*/ if driven {
+			/*line main_async.go:1031:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1032:4*/ if !ready {
-				fut.state = 59
+			/*line main_async.go:1034:4*/ if !ready {
+				fut.state = 60
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
-			/*line main_async.go:1038:4*/ fallthrough
-		case 60:
-			/*line main.go:165:5*/ fut.i++
-			/*line main_async.go:1041:4*/ state = 42
-			continue
+			/*line main_async.go:1040:4*/ fallthrough
 		case 61:
+			/*line main.go:165:5*/ fut.i++
+			/*line main_async.go:1043:4*/ state = 43
+			continue
+		case 62:
 			/*line main.go:169:2*/ flush("nested")
 			{
-				/*line main_async.go:1046:5*/ fut.state = -1
+				/*line main_async.go:1048:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1050:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1052:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1076,19 +1078,19 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 95, fut.aw0
 	case 25:
 		t.Line, t.Awaiting = 110, fut.aw0
-	case 27:
+	case 28:
 		t.Line, t.Awaiting = 116, fut.aw0
-	case 29:
+	case 30:
 		t.Line, t.Awaiting = 119, fut.aw0
-	case 37:
+	case 38:
 		t.Line, t.Awaiting = 134, fut.aw0
-	case 39:
+	case 40:
 		t.Line, t.Awaiting = 138, fut.aw0
-	case 49:
+	case 50:
 		t.Line, t.Awaiting = 153, fut.aw0
-	case 55:
+	case 56:
 		t.Line, t.Awaiting = 159, fut.aw0
-	case 59:
+	case 60:
 		t.Line, t.Awaiting = 165, fut.aw0
 	}
 	return t
