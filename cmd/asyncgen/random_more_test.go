@@ -565,7 +565,7 @@ func (g *rgen) moreInt(d int, ns bool) string {
 	switch g.pick(2, 1, 1, 1, 1, 1, 2, 2, 1, 1) {
 	case 8: // shifts by a suspending count, and conversions that wrap
 		if g.chance(0.5) {
-			return fmt.Sprintf("(%s %s (uint(%s) %% 4))", g.intExpr(d-1, ns), []string{"<<", ">>"}[g.n(2)], g.intExpr(d-1, ns))
+			return fmt.Sprintf("(%s %s (uint(P(%s, %s)) %% 4))", g.intExpr(d-1, ns), []string{"<<", ">>"}[g.n(2)], g.newTag(), g.intExpr(d-1, ns))
 		}
 		return fmt.Sprintf("int(%s(P(%s, %s) * 40))", []string{"int8", "uint8", "int16"}[g.n(3)], g.newTag(), g.intExpr(d-1, ns))
 	case 9: // bit operations, maybe with a local constant
