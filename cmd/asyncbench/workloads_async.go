@@ -527,35 +527,37 @@ poll:
 			/*line workloads.go:101:3*/ v, ok = r.V0, r.V1
 			/*line workloads.go:102:3*/ if !ok {
 				/*line workloads.go:103:4*/ {
-					state = 5
+					state = 6
 					continue poll
 				}
 			}
+			/*line workloads_async.go:534:4*/ fallthrough
+		case 3:
 			/*line workloads.go:105:13*/ fut.av1 = fut.out.MakeSend(v)
-			/*line workloads_async.go:535:4*/ fallthrough
-		case 3: // resumes at workloads.go:105:13
+			/*line workloads_async.go:537:4*/ fallthrough
+		case 4: // resumes at workloads.go:105:13
 			/*line workloads.go:105:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:538:4*/ if !ready {
-				fut.state = 3
+			/*line workloads_async.go:540:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
 			/*line workloads.go:105:6*/ err = r_2
 			/*line workloads.go:105:26*/ if !(err != nil) {
-				/*line workloads_async.go:545:5*/ state = 1
+				/*line workloads_async.go:547:5*/ state = 1
 				continue
 			}
 			fallthrough
-		case 4:
-			/*line workloads.go:106:4*/ panic(err)
 		case 5:
+			/*line workloads.go:106:4*/ panic(err)
+		case 6:
 			/*line workloads.go:109:2*/ take(&fut.out).Close()
 			{
-				/*line workloads_async.go:554:5*/ fut.state = -1
+				/*line workloads_async.go:556:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:558:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:560:4*/ panic("corio: echoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -569,7 +571,7 @@ func (fut *echoFuture) Cancel() {
 	}
 	fut.av0 = syncx.RecvFuture[int]{}
 	switch fut.state {
-	case 3:
+	case 4:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = syncx.SendFuture[int]{}
@@ -582,7 +584,7 @@ func (fut *echoFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 101, &fut.av0
-	case 3:
+	case 4:
 		t.Line, t.Awaiting = 105, &fut.av1
 	}
 	return t
@@ -633,26 +635,26 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:119:2*/ fut.h = rt.SpawnInlineIn[struct{}, echoFuture](cx, initEchoFuture(arx, btx))
 			/*line workloads.go:120:2*/ fut.start = clockStart()
 			/*line workloads.go:121:6*/ fut.i = 0
-			/*line workloads_async.go:636:4*/ fallthrough
+			/*line workloads_async.go:638:4*/ fallthrough
 		case 1:
 			/*line workloads.go:121:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:639:5*/ state = 9
+				/*line workloads_async.go:641:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:122:13*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line workloads_async.go:645:4*/ fallthrough
+			/*line workloads_async.go:647:4*/ fallthrough
 		case 3: // resumes at workloads.go:122:13
 			/*line workloads.go:122:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:648:4*/ if !ready {
+			/*line workloads_async.go:650:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:122:6*/ err = r
 			/*line workloads.go:122:26*/ if !(err != nil) {
-				/*line workloads_async.go:655:5*/ state = 5
+				/*line workloads_async.go:657:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -660,17 +662,17 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:123:4*/ panic(err)
 		case 5:
 			/*line workloads.go:125:15*/ fut.av1 = fut.brx.MakeRecv()
-			/*line workloads_async.go:663:4*/ fallthrough
+			/*line workloads_async.go:665:4*/ fallthrough
 		case 6: // resumes at workloads.go:125:15
 			/*line workloads.go:125:15*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line workloads_async.go:666:4*/ if !ready {
+			/*line workloads_async.go:668:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line workloads.go:125:6*/ v, ok = r_2.V0, r_2.V1
 			/*line workloads.go:125:27*/ if !(!ok || v != fut.i) {
-				/*line workloads_async.go:673:5*/ state = 8
+				/*line workloads_async.go:675:5*/ state = 8
 				continue
 			}
 			fallthrough
@@ -678,25 +680,25 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:126:4*/ panic("asyncbench: ping_pong echoed the wrong value")
 		case 8:
 			/*line workloads.go:121:21*/ fut.i++
-			/*line workloads_async.go:681:4*/ state = 1
+			/*line workloads_async.go:683:4*/ state = 1
 			continue
 		case 9:
 			/*line workloads.go:129:2*/ fut.start = clockSince(fut.start)
 			/*line workloads.go:130:2*/ take(&fut.atx).Close()
 			/*line workloads.go:131:15*/ fut.aw0 = fut.h.JoinAsync()
-			/*line workloads_async.go:687:4*/ fut.brx = nil
+			/*line workloads_async.go:689:4*/ fut.brx = nil
 			fut.h = nil
 			fallthrough
 		case 10: // resumes at workloads.go:131:15
 			/*line workloads.go:131:15*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:692:4*/ if !ready {
+			/*line workloads_async.go:694:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line workloads.go:131:5*/ _, err_2 = r_3.V0, r_3.V1
 			/*line workloads.go:131:25*/ if !(err_2 != nil) {
-				/*line workloads_async.go:699:5*/ state = 12
+				/*line workloads_async.go:701:5*/ state = 12
 				continue
 			}
 			fallthrough
@@ -708,7 +710,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:134:2*/ return fut.start, true
 			}
 		default:
-			/*line workloads_async.go:711:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:713:4*/ panic("corio: pingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -781,26 +783,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // produce starts
 			/*line workloads.go:142:6*/ fut.i = 0
-			/*line workloads_async.go:784:4*/ fallthrough
+			/*line workloads_async.go:786:4*/ fallthrough
 		case 1:
 			/*line workloads.go:142:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:787:5*/ state = 6
+				/*line workloads_async.go:789:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:143:13*/ fut.av0 = fut.tx.MakeSend(fut.i)
-			/*line workloads_async.go:793:4*/ fallthrough
+			/*line workloads_async.go:795:4*/ fallthrough
 		case 3: // resumes at workloads.go:143:13
 			/*line workloads.go:143:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:796:4*/ if !ready {
+			/*line workloads_async.go:798:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line workloads.go:143:6*/ err = r
 			/*line workloads.go:143:25*/ if !(err != nil) {
-				/*line workloads_async.go:803:5*/ state = 5
+				/*line workloads_async.go:805:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -808,15 +810,15 @@ func (fut *produceFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line workloads.go:144:4*/ panic(err)
 		case 5:
 			/*line workloads.go:142:21*/ fut.i++
-			/*line workloads_async.go:811:4*/ state = 1
+			/*line workloads_async.go:813:4*/ state = 1
 			continue
 		case 6:
 			{
-				/*line workloads_async.go:815:5*/ fut.state = -1
+				/*line workloads_async.go:817:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:819:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:821:4*/ panic("corio: produceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -884,19 +886,19 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:158:3*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx.Clone(), fut.each))
 			}
 			/*line workloads.go:160:2*/ fut.got, fut.sum = 0, 0
-			/*line workloads_async.go:887:4*/ fallthrough
+			/*line workloads_async.go:889:4*/ fallthrough
 		case 1:
 			/*line workloads.go:161:6*/ if !(fut.got < fut.each*fut.p) {
-				/*line workloads_async.go:890:5*/ state = 4
+				/*line workloads_async.go:892:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:162:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line workloads_async.go:896:4*/ fallthrough
+			/*line workloads_async.go:898:4*/ fallthrough
 		case 3: // resumes at workloads.go:162:12
 			/*line workloads.go:162:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:899:4*/ if !ready {
+			/*line workloads_async.go:901:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -907,7 +909,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:166:3*/ fut.got++
 			/*line workloads.go:167:3*/ fut.sum += v
-			/*line workloads_async.go:910:4*/ state = 1
+			/*line workloads_async.go:912:4*/ state = 1
 			continue
 		case 4:
 			/*line workloads.go:169:2*/ elapsed = clockSince(fut.start)
@@ -917,7 +919,7 @@ func (fut *mpscFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:171:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:920:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:922:4*/ panic("corio: mpscAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -979,10 +981,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:179:2*/ fut.sum = 0
 			/*line workloads.go:180:2*/ fut.start = clockStart()
 			/*line workloads.go:181:6*/ fut.i = 0
-			/*line workloads_async.go:982:4*/ fallthrough
+			/*line workloads_async.go:984:4*/ fallthrough
 		case 1:
 			/*line workloads.go:181:14*/ if !(fut.i < fut.n) {
-				/*line workloads_async.go:985:5*/ state = 5
+				/*line workloads_async.go:987:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -992,10 +994,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:184:4*/ panic(err)
 			}
 			/*line workloads.go:186:13*/ fut.aw0 = rx.RecvAsync()
-			/*line workloads_async.go:995:4*/ fallthrough
+			/*line workloads_async.go:997:4*/ fallthrough
 		case 3: // resumes at workloads.go:186:13
 			/*line workloads.go:186:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:998:4*/ if !ready {
+			/*line workloads_async.go:1000:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1005,10 +1007,10 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:188:4*/ panic(err_2)
 			}
 			/*line workloads.go:190:3*/ fut.sum += v
-			/*line workloads_async.go:1008:4*/ fallthrough
+			/*line workloads_async.go:1010:4*/ fallthrough
 		case 4:
 			/*line workloads.go:181:21*/ fut.i++
-			/*line workloads_async.go:1011:4*/ state = 1
+			/*line workloads_async.go:1013:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:192:2*/ elapsed = clockSince(fut.start)
@@ -1020,7 +1022,7 @@ func (fut *oneshotsFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:196:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1023:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1025:4*/ panic("corio: oneshotsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1079,41 +1081,41 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // lockLoop starts
 			/*line workloads.go:203:6*/ fut.i = 0
-			/*line workloads_async.go:1082:4*/ fallthrough
+			/*line workloads_async.go:1084:4*/ fallthrough
 		case 1:
 			/*line workloads.go:203:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1085:5*/ state = 5
+				/*line workloads_async.go:1087:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:204:3*/ fut.av0 = fut.m.MakeLock()
-			/*line workloads_async.go:1091:4*/ fallthrough
+			/*line workloads_async.go:1093:4*/ fallthrough
 		case 3: // resumes at workloads.go:204:3
 			/*line workloads.go:204:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1094:4*/ if !ready {
+			/*line workloads_async.go:1096:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line workloads.go:205:3*/ *fut.x++
 			/*line workloads.go:206:3*/ fut.m.Unlock()
-			/*line workloads_async.go:1101:4*/ fallthrough
+			/*line workloads_async.go:1103:4*/ fallthrough
 		case 4:
 			/*line workloads.go:203:21*/ fut.i++
-			/*line workloads_async.go:1104:4*/ state = 1
+			/*line workloads_async.go:1106:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:208:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1109:5*/ fut.state = -1
+				/*line workloads_async.go:1111:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1113:4*/ fut.state = -1
+			/*line workloads_async.go:1115:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1116:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1118:4*/ panic("corio: lockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1183,48 +1185,48 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // mutexRun starts
 			/*line workloads.go:216:2*/ m = &syncx.Mutex{}
 			/*line workloads.go:217:2*/ fut.x = new(int)
-			/*line workloads_async.go:1186:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1188:4*/ (*fut.x) = 0
 			/*line workloads.go:218:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:219:2*/ c = newCounter(fut.t)
 			/*line workloads.go:220:2*/ fut.start = clockStart()
 			/*line workloads.go:221:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1191:5*/ state = 3
+				/*line workloads_async.go:1193:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:222:3*/ fut.c_lockLoop = initLockLoopFuture(m, fut.each, fut.x, c)
-			/*line workloads_async.go:1197:4*/ fut.aw0 = &fut.c_lockLoop
+			/*line workloads_async.go:1199:4*/ fut.aw0 = &fut.c_lockLoop
 			fresh = true
 			fallthrough
 		case 2: // resumes at workloads.go:222:3
-			/*line workloads_async.go:1201:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1203:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:222:3*/ _, ready = fut.aw0.(*lockLoopFuture).Poll(cx)
-			/*line workloads_async.go:1203:4*/ if driven {
+			/*line workloads_async.go:1205:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*lockLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1206:4*/ if !ready {
+			/*line workloads_async.go:1208:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_lockLoop = lockLoopFuture{}
-			/*line workloads_async.go:1212:4*/ state = 5
+			/*line workloads_async.go:1214:4*/ state = 5
 			continue
 		case 3:
 			/*line workloads.go:224:3*/ for i := 0; i < fut.t; i++ {
 				/*line workloads.go:225:4*/ rt.SpawnInlineIn[struct{}, lockLoopFuture](cx, initLockLoopFuture(m, fut.each, fut.x, c))
 			}
 			/*line workloads.go:227:3*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:1219:4*/ fallthrough
+			/*line workloads_async.go:1221:4*/ fallthrough
 		case 4: // resumes at workloads.go:227:3
 			/*line workloads.go:227:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1222:4*/ if !ready {
+			/*line workloads_async.go:1224:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1227:4*/ fallthrough
+			/*line workloads_async.go:1229:4*/ fallthrough
 		case 5:
 			/*line workloads.go:229:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:230:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1235,7 +1237,7 @@ func (fut *mutexRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:233:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1238:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1240:4*/ panic("corio: mutexRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1300,26 +1302,26 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // semLoop starts
 			/*line workloads.go:240:6*/ fut.i = 0
-			/*line workloads_async.go:1303:4*/ fallthrough
+			/*line workloads_async.go:1305:4*/ fallthrough
 		case 1:
 			/*line workloads.go:240:14*/ if !(fut.i < fut.k) {
-				/*line workloads_async.go:1306:5*/ state = 7
+				/*line workloads_async.go:1308:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:241:13*/ fut.av0 = fut.s.MakeAcquire(1)
-			/*line workloads_async.go:1312:4*/ fallthrough
+			/*line workloads_async.go:1314:4*/ fallthrough
 		case 3: // resumes at workloads.go:241:13
 			/*line workloads.go:241:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1315:4*/ if !ready {
+			/*line workloads_async.go:1317:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.AcquireFuture{}
 			/*line workloads.go:241:6*/ err = r
 			/*line workloads.go:241:27*/ if !(err != nil) {
-				/*line workloads_async.go:1322:5*/ state = 5
+				/*line workloads_async.go:1324:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -1328,22 +1330,22 @@ func (fut *semLoopFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 5:
 			/*line workloads.go:244:3*/ *fut.x++
 			/*line workloads.go:245:3*/ fut.s.Release(1)
-			/*line workloads_async.go:1331:4*/ fallthrough
+			/*line workloads_async.go:1333:4*/ fallthrough
 		case 6:
 			/*line workloads.go:240:21*/ fut.i++
-			/*line workloads_async.go:1334:4*/ state = 1
+			/*line workloads_async.go:1336:4*/ state = 1
 			continue
 		case 7:
 			/*line workloads.go:247:2*/ take(&fut.c).dec()
 			{
-				/*line workloads_async.go:1339:5*/ fut.state = -1
+				/*line workloads_async.go:1341:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line workloads_async.go:1343:4*/ fut.state = -1
+			/*line workloads_async.go:1345:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line workloads_async.go:1346:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1348:4*/ panic("corio: semLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1413,48 +1415,48 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 		case 0: // semaphoreRun starts
 			/*line workloads.go:255:2*/ s = syncx.NewSemaphore(1)
 			/*line workloads.go:256:2*/ fut.x = new(int)
-			/*line workloads_async.go:1416:4*/ (*fut.x) = 0
+			/*line workloads_async.go:1418:4*/ (*fut.x) = 0
 			/*line workloads.go:257:2*/ fut.each = fut.n / fut.t
 			/*line workloads.go:258:2*/ c = newCounter(fut.t)
 			/*line workloads.go:259:2*/ fut.start = clockStart()
 			/*line workloads.go:260:5*/ if !(fut.t == 1) {
-				/*line workloads_async.go:1421:5*/ state = 3
+				/*line workloads_async.go:1423:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line workloads.go:261:3*/ fut.c_semLoop = initSemLoopFuture(s, fut.each, fut.x, c)
-			/*line workloads_async.go:1427:4*/ fut.aw0 = &fut.c_semLoop
+			/*line workloads_async.go:1429:4*/ fut.aw0 = &fut.c_semLoop
 			fresh = true
 			fallthrough
 		case 2: // resumes at workloads.go:261:3
-			/*line workloads_async.go:1431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line workloads_async.go:1433:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line workloads.go:261:3*/ _, ready = fut.aw0.(*semLoopFuture).Poll(cx)
-			/*line workloads_async.go:1433:4*/ if driven {
+			/*line workloads_async.go:1435:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*semLoopFuture), ready, fresh)
 			}
-			/*line workloads_async.go:1436:4*/ if !ready {
+			/*line workloads_async.go:1438:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_semLoop = semLoopFuture{}
-			/*line workloads_async.go:1442:4*/ state = 5
+			/*line workloads_async.go:1444:4*/ state = 5
 			continue
 		case 3:
 			/*line workloads.go:263:3*/ for i := 0; i < fut.t; i++ {
 				/*line workloads.go:264:4*/ rt.SpawnInlineIn[struct{}, semLoopFuture](cx, initSemLoopFuture(s, fut.each, fut.x, c))
 			}
 			/*line workloads.go:266:3*/ fut.aw0 = c.done.WaitAsync()
-			/*line workloads_async.go:1449:4*/ fallthrough
+			/*line workloads_async.go:1451:4*/ fallthrough
 		case 4: // resumes at workloads.go:266:3
 			/*line workloads.go:266:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line workloads_async.go:1452:4*/ if !ready {
+			/*line workloads_async.go:1454:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line workloads_async.go:1457:4*/ fallthrough
+			/*line workloads_async.go:1459:4*/ fallthrough
 		case 5:
 			/*line workloads.go:268:2*/ elapsed = clockSince(fut.start)
 			/*line workloads.go:269:2*/ if (*fut.x) != fut.each*fut.t {
@@ -1465,7 +1467,7 @@ func (fut *semaphoreRunFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:272:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1468:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1470:4*/ panic("corio: semaphoreRunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1538,21 +1540,21 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			/*line workloads.go:285:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx0, fut.each))
 			/*line workloads.go:286:2*/ rt.SpawnInlineIn[struct{}, produceFuture](cx, initProduceFuture(tx1, fut.each))
 			/*line workloads.go:287:2*/ fut.got = [2]int{}
-			/*line workloads_async.go:1541:4*/ fut.sum = [2]int{}
+			/*line workloads_async.go:1543:4*/ fut.sum = [2]int{}
 			/*line workloads.go:288:6*/ fut.i = 0
-			/*line workloads_async.go:1543:4*/ fallthrough
+			/*line workloads_async.go:1545:4*/ fallthrough
 		case 1:
 			/*line workloads.go:288:14*/ if !(fut.i < 2*fut.each) {
-				/*line workloads_async.go:1546:5*/ state = 5
+				/*line workloads_async.go:1548:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line workloads.go:289:8*/ fut.av0 = rt.MakeSelect2(fut.rx0.RecvAsync(), fut.rx1.RecvAsync())
-			/*line workloads_async.go:1552:4*/ fallthrough
+			/*line workloads_async.go:1554:4*/ fallthrough
 		case 3: // resumes at workloads.go:289:8
 			/*line workloads.go:289:8*/ r, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1555:4*/ if !ready {
+			/*line workloads_async.go:1557:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1567,10 +1569,10 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 			}
 			/*line workloads.go:297:3*/ fut.got[s.Index]++
 			/*line workloads.go:298:3*/ fut.sum[s.Index] += v.V0
-			/*line workloads_async.go:1570:4*/ fallthrough
+			/*line workloads_async.go:1572:4*/ fallthrough
 		case 4:
 			/*line workloads.go:288:26*/ fut.i++
-			/*line workloads_async.go:1573:4*/ state = 1
+			/*line workloads_async.go:1575:4*/ state = 1
 			continue
 		case 5:
 			/*line workloads.go:300:2*/ elapsed = clockSince(fut.start)
@@ -1581,7 +1583,7 @@ func (fut *selectTwoFuture) Poll(cx *rt.Context) (time.Duration, bool) {
 				/*line workloads.go:303:2*/ return elapsed, true
 			}
 		default:
-			/*line workloads_async.go:1584:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1586:4*/ panic("corio: selectTwoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1639,21 +1641,21 @@ func (fut *idleOnNotifyFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnNotify starts
 			/*line workloads.go:310:2*/ take(&fut.started).dec()
 			/*line workloads.go:311:2*/ fut.aw0 = fut.n.WaitAsync()
-			/*line workloads_async.go:1642:4*/ fut.n = nil
+			/*line workloads_async.go:1644:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:311:2
 			/*line workloads.go:311:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1646:4*/ if !ready {
+			/*line workloads_async.go:1648:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1652:5*/ fut.state = -1
+				/*line workloads_async.go:1654:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1656:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1658:4*/ panic("corio: idleOnNotifyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1709,20 +1711,20 @@ func (fut *idleOnSleepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // idleOnSleep starts
 			/*line workloads.go:318:2*/ take(&fut.started).dec()
 			/*line workloads.go:319:2*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line workloads_async.go:1712:4*/ fallthrough
+			/*line workloads_async.go:1714:4*/ fallthrough
 		case 1: // resumes at workloads.go:319:2
 			/*line workloads.go:319:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line workloads_async.go:1715:4*/ if !ready {
+			/*line workloads_async.go:1717:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			{
-				/*line workloads_async.go:1721:5*/ fut.state = -1
+				/*line workloads_async.go:1723:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1725:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1727:4*/ panic("corio: idleOnSleepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1783,21 +1785,21 @@ func (fut *spawnIdleFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line workloads.go:335:2*/ fut.aw0 = started.done.WaitAsync()
-			/*line workloads_async.go:1786:4*/ fut.n = nil
+			/*line workloads_async.go:1788:4*/ fut.n = nil
 			fallthrough
 		case 1: // resumes at workloads.go:335:2
 			/*line workloads.go:335:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line workloads_async.go:1790:4*/ if !ready {
+			/*line workloads_async.go:1792:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			{
-				/*line workloads_async.go:1796:5*/ fut.state = -1
+				/*line workloads_async.go:1798:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line workloads_async.go:1800:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
+			/*line workloads_async.go:1802:4*/ panic("corio: spawnIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }

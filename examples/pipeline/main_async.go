@@ -230,16 +230,18 @@ poll:
 			/*line main.go:92:3*/ fut.job, ok = r.V0, r.V1
 			/*line main.go:93:3*/ if !ok {
 				/*line main.go:94:4*/ {
-					state = 6
+					state = 7
 					continue poll
 				}
 			}
+			/*line main_async.go:237:4*/ fallthrough
+		case 3:
 			/*line main.go:96:13*/ fut.av1 = rt.MakeTimeout(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:238:4*/ fallthrough
-		case 3: // resumes at main.go:96:13
+			/*line main_async.go:240:4*/ fallthrough
+		case 4: // resumes at main.go:96:13
 			/*line main.go:96:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:241:4*/ if !ready {
-				fut.state = 3
+			/*line main_async.go:243:4*/ if !ready {
+				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = rt.TimeoutFuture[int]{}
@@ -248,31 +250,31 @@ poll:
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
 			/*line main.go:100:6*/ fut.av2 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:251:4*/ fallthrough
-		case 4: // resumes at main.go:100:6
+			/*line main_async.go:253:4*/ fallthrough
+		case 5: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_3, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:254:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:256:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.av2 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:260:5*/ state = 6
+				/*line main_async.go:262:5*/ state = 7
 				continue
 			}
 			fallthrough
-		case 5:
-			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:266:4*/ state = 1
-			continue
 		case 6:
+			/*line main.go:103:3*/ fut.delivered++
+			/*line main_async.go:268:4*/ state = 1
+			continue
+		case 7:
 			/*line main.go:105:2*/ take(&fut.results).Close()
 			{
 				/*line main.go:106:2*/ fut.state = -1
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:275:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:277:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -286,12 +288,12 @@ func (fut *workFuture) Cancel() {
 	}
 	fut.av0 = syncx.RecvFuture[int]{}
 	switch fut.state {
-	case 3:
+	case 4:
 		(&fut.av1).Cancel()
 	}
 	fut.av1 = rt.TimeoutFuture[int]{}
 	switch fut.state {
-	case 4:
+	case 5:
 		(&fut.av2).Cancel()
 	}
 	fut.av2 = syncx.SendFuture[Result]{}
@@ -304,9 +306,9 @@ func (fut *workFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 92, &fut.av0
-	case 3:
-		t.Line, t.Awaiting = 96, &fut.av1
 	case 4:
+		t.Line, t.Awaiting = 96, &fut.av1
+	case 5:
 		t.Line, t.Awaiting = 100, &fut.av2
 	}
 	return t
@@ -351,13 +353,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:354:4*/ fallthrough
+			/*line main_async.go:356:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:357:4*/ fallthrough
+			/*line main_async.go:359:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:360:4*/ if !ready {
+			/*line main_async.go:362:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -366,10 +368,12 @@ poll:
 			/*line main.go:122:3*/ if s.Index == 1 {
 				/*line main.go:123:4*/ fut.why = fmt.Sprintf("no result for %v", fut.idle)
 				/*line main.go:124:4*/ {
-					state = 3
+					state = 4
 					continue poll
 				}
 			}
+			/*line main_async.go:375:4*/ fallthrough
+		case 3:
 			/*line main.go:126:3*/ r, ok = s.V0.V0, s.V0.V1
 			/*line main.go:127:3*/ if !ok {
 				/*line main.go:128:4*/ {
@@ -382,13 +386,13 @@ poll:
 			/*line main.go:131:3*/ if len(fut.got) == fut.stopAfter {
 				/*line main.go:132:4*/ fut.why = fmt.Sprintf("%d results are enough", fut.stopAfter)
 				/*line main.go:133:4*/ {
-					state = 3
+					state = 4
 					continue poll
 				}
 			}
-			/*line main_async.go:389:4*/ state = 1
+			/*line main_async.go:393:4*/ state = 1
 			continue
-		case 3:
+		case 4:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
 			/*line main.go:137:2*/ take(&fut.results).Close()
 			{
@@ -396,7 +400,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:399:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -479,28 +483,28 @@ poll:
 			/*line main.go:166:2*/ collector = rt.SpawnInlineIn[rt.Tuple2[[]Result, string], collectFuture](cx, initCollectFuture(resultsRx, jobsRx, fut.stopAfter, fut.idle))
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:482:4*/ fallthrough
+			/*line main_async.go:486:4*/ fallthrough
 		case 1: // resumes at main.go:169:14
 			/*line main.go:169:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:485:4*/ if !ready {
+			/*line main_async.go:489:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r.V0, r.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:492:5*/ state = 4
+				/*line main_async.go:496:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:498:4*/ fut.producer = nil
+			/*line main_async.go:502:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 3: // resumes at main.go:171:3
 			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:503:4*/ if !ready {
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -519,14 +523,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:522:4*/ fallthrough
+			/*line main_async.go:526:4*/ fallthrough
 		case 5:
 			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:525:4*/ fut.err = nil
+			/*line main_async.go:529:4*/ fut.err = nil
 			fallthrough
 		case 6: // resumes at main.go:182:25
 			/*line main.go:182:25*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:529:4*/ if !ready {
+			/*line main_async.go:533:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -534,10 +538,12 @@ poll:
 			/*line main.go:182:3*/ delivered, ok, err_2 = r_2.V0, r_2.V1, r_2.V2
 			/*line main.go:183:3*/ if !ok {
 				/*line main.go:184:4*/ {
-					state = 7
+					state = 8
 					continue poll
 				}
 			}
+			/*line main_async.go:545:4*/ fallthrough
+		case 7:
 			/*line main.go:186:3*/ je = new(*rt.JoinError)
 			/*line main.go:187:3*/ switch {
 			/*line main.go:188:3*/ case errors.As(err_2, je) && (*je).IsCancelled():
@@ -553,38 +559,38 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:556:4*/ state = 5
+			/*line main_async.go:562:4*/ state = 5
 			continue
-		case 7:
+		case 8:
 			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:560:4*/ fut.producer = nil
+			/*line main_async.go:566:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
-		case 8: // resumes at main.go:197:28
+		case 9: // resumes at main.go:197:28
 			/*line main.go:197:28*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:565:4*/ if !ready {
-				fut.state = 8
+			/*line main_async.go:571:4*/ if !ready {
+				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_3.V0, r_3.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:572:5*/ state = 10
+				/*line main_async.go:578:5*/ state = 11
 				continue
 			}
 			fallthrough
-		case 9:
+		case 10:
 			{
 				/*line main.go:198:3*/ fut.state = -1
 				/*line main.go:198:3*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: fut.err}, true
 			}
-		case 10:
+		case 11:
 			{
 				/*line main.go:200:2*/ fut.state = -1
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:587:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:593:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -611,7 +617,7 @@ func (fut *runFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 171, fut.aw0
 	case 6:
 		t.Line, t.Awaiting = 182, fut.aw0
-	case 8:
+	case 9:
 		t.Line, t.Awaiting = 197, fut.aw0
 	}
 	return t

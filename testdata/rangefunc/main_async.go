@@ -259,7 +259,7 @@ poll:
 		case 1:
 			/*line main.go:94:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:94:17*/ if !(ok) {
-				/*line main_async.go:262:5*/ state = 5
+				/*line main_async.go:262:5*/ state = 6
 				continue
 			}
 			fallthrough
@@ -278,28 +278,30 @@ poll:
 			fut.c_y = yFuture{}
 			/*line main.go:96:3*/ if fut.x == 2 {
 				/*line main.go:97:4*/ {
-					state = 4
+					state = 5
 					continue poll
 				}
 			}
-			/*line main.go:99:3*/ fmt.Println("break x", fut.x)
-			/*line main_async.go:286:4*/ state = 1
-			continue
+			/*line main_async.go:285:4*/ fallthrough
 		case 4:
-			/*line main_async.go:289:4*/ fut.it.Stop()
-			/*line main_async.go:290:4*/ fallthrough
+			/*line main.go:99:3*/ fmt.Println("break x", fut.x)
+			/*line main_async.go:288:4*/ state = 1
+			continue
 		case 5:
-			/*line main_async.go:292:4*/ fut.it = nil
+			/*line main_async.go:291:4*/ fut.it.Stop()
+			/*line main_async.go:292:4*/ fallthrough
+		case 6:
+			/*line main_async.go:294:4*/ fut.it = nil
 			/*line main.go:101:2*/ fmt.Println("break after")
 			{
-				/*line main_async.go:295:5*/ fut.state = -1
+				/*line main_async.go:297:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:299:4*/ fut.state = -1
+			/*line main_async.go:301:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:302:4*/ panic("corio: BreakAsync future polled after it completed or was cancelled")
+			/*line main_async.go:304:4*/ panic("corio: BreakAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -386,22 +388,22 @@ poll:
 		case 0: // Continue starts
 			/*line main.go:106:2*/ fut.sum = 0
 			/*line main.go:107:2*/ fut.it = rt.PullRange1(logSeq("continue", 1, 2, 3, 4))
-			/*line main_async.go:389:4*/ fallthrough
+			/*line main_async.go:391:4*/ fallthrough
 		case 1:
 			/*line main.go:107:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:107:17*/ if !(ok) {
-				/*line main_async.go:393:5*/ state = 5
+				/*line main_async.go:395:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:398:4*/ fut.x = k
+			/*line main_async.go:400:4*/ fut.x = k
 			/*line main.go:108:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:400:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:402:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:108:3
 			/*line main.go:108:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:404:4*/ if !ready {
+			/*line main_async.go:406:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -413,31 +415,33 @@ poll:
 					continue poll
 				}
 			}
+			/*line main_async.go:418:4*/ fallthrough
+		case 4:
 			/*line main.go:112:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:417:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:421:4*/ fut.aw0 = &fut.c_y
 			fallthrough
-		case 4: // resumes at main.go:112:3
+		case 5: // resumes at main.go:112:3
 			/*line main.go:112:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:421:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:425:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:113:3*/ fut.sum += fut.x
-			/*line main_async.go:428:4*/ state = 1
+			/*line main_async.go:432:4*/ state = 1
 			continue
-		case 5:
-			/*line main_async.go:431:4*/ fut.it = nil
+		case 6:
+			/*line main_async.go:435:4*/ fut.it = nil
 			{
 				/*line main.go:115:2*/ fut.state = -1
 				/*line main.go:115:2*/ return fut.sum, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:437:4*/ fut.state = -1
+			/*line main_async.go:441:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:440:4*/ panic("corio: ContinueAsync future polled after it completed or was cancelled")
+			/*line main_async.go:444:4*/ panic("corio: ContinueAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -469,7 +473,7 @@ func (fut *continueFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 3:
 		t.Line, t.Awaiting = 108, fut.aw0
-	case 4:
+	case 5:
 		t.Line, t.Awaiting = 112, fut.aw0
 	}
 	return t
@@ -526,52 +530,52 @@ func (fut *retUnnamedFuture) pollStates(cx *rt.Context) (rt.Tuple2[int, string],
 		switch state {
 		case 0: // RetUnnamed starts
 			/*line main.go:120:2*/ fut.it = rt.PullRange1(logSeq("ret", 1, 2, 3))
-			/*line main_async.go:529:4*/ fallthrough
+			/*line main_async.go:533:4*/ fallthrough
 		case 1:
 			/*line main.go:120:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:120:17*/ if !(ok) {
-				/*line main_async.go:533:5*/ state = 5
+				/*line main_async.go:537:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:538:4*/ fut.x = k
+			/*line main_async.go:542:4*/ fut.x = k
 			/*line main.go:121:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:540:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:544:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:121:3
 			/*line main.go:121:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:544:4*/ if !ready {
+			/*line main_async.go:548:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:122:6*/ if !(fut.x == 2) {
-				/*line main_async.go:551:5*/ state = 1
+				/*line main_async.go:555:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:123:4*/ fmt.Println("kept if returns")
 			/*line main.go:124:4*/ ret, ret_2 = note("result", fut.x*10), "two"
-			/*line main_async.go:558:4*/ fut.it.Stop()
-			/*line main_async.go:559:4*/ fut.it = nil
+			/*line main_async.go:562:4*/ fut.it.Stop()
+			/*line main_async.go:563:4*/ fut.it = nil
 			{
 				/*line main.go:124:4*/ fut.state = -1
 				/*line main.go:124:4*/ return rt.Tuple2[int, string]{V0: ret, V1: ret_2}, true
 			}
 		case 5:
-			/*line main_async.go:565:4*/ fut.it = nil
+			/*line main_async.go:569:4*/ fut.it = nil
 			{
 				/*line main.go:127:2*/ fut.state = -1
 				/*line main.go:127:2*/ return rt.Tuple2[int, string]{V0: -1, V1: "none"}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:571:4*/ fut.state = -1
+			/*line main_async.go:575:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:574:4*/ panic("corio: RetUnnamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:578:4*/ panic("corio: RetUnnamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -657,7 +661,7 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // RetNamed starts
-			/*line main_async.go:660:4*/ fut.r = new(int)
+			/*line main_async.go:664:4*/ fut.r = new(int)
 			/*line main.go:132:2*/ seq = func(r_p *int) func(yield func(int) bool) {
 				return func(yield func(int) bool) {
 					/*line main.go:133:3*/ defer func() {
@@ -671,22 +675,22 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 				}
 			}(fut.r)
 			/*line main.go:140:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:674:4*/ fallthrough
+			/*line main_async.go:678:4*/ fallthrough
 		case 1:
 			/*line main.go:140:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:140:17*/ if !(ok) {
-				/*line main_async.go:678:5*/ state = 5
+				/*line main_async.go:682:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:683:4*/ fut.x = k
+			/*line main_async.go:687:4*/ fut.x = k
 			/*line main.go:141:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:685:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:689:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:141:3
 			/*line main.go:141:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:689:4*/ if !ready {
+			/*line main_async.go:693:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -694,29 +698,29 @@ func (fut *retNamedFuture) pollStates(cx *rt.Context) (int, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:142:3*/ (*fut.r) = fut.x
 			/*line main.go:143:6*/ if !(fut.x == 2) {
-				/*line main_async.go:697:5*/ state = 1
+				/*line main_async.go:701:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:144:4*/ (*fut.r) = 7
-			/*line main_async.go:703:4*/ fut.it.Stop()
-			/*line main_async.go:704:4*/ fut.it = nil
+			/*line main_async.go:707:4*/ fut.it.Stop()
+			/*line main_async.go:708:4*/ fut.it = nil
 			{
 				/*line main.go:144:4*/ fut.state = -1
 				/*line main.go:144:4*/ return (*fut.r), true
 			}
 		case 5:
-			/*line main_async.go:710:4*/ fut.it = nil
+			/*line main_async.go:714:4*/ fut.it = nil
 			{
 				/*line main.go:147:2*/ fut.state = -1
 				/*line main.go:147:2*/ return (*fut.r), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:716:4*/ fut.state = -1
+			/*line main_async.go:720:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:719:4*/ panic("corio: RetNamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:723:4*/ panic("corio: RetNamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -803,52 +807,52 @@ func (fut *retBareFuture) pollStates(cx *rt.Context) (rt.Tuple2[int, string], bo
 		switch state {
 		case 0: // RetBare starts
 			/*line main.go:152:2*/ fut.it = rt.PullRange1(logSeq("bare", 5, 6))
-			/*line main_async.go:806:4*/ fallthrough
+			/*line main_async.go:810:4*/ fallthrough
 		case 1:
 			/*line main.go:152:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:152:17*/ if !(ok) {
-				/*line main_async.go:810:5*/ state = 5
+				/*line main_async.go:814:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:815:4*/ fut.x = k
+			/*line main_async.go:819:4*/ fut.x = k
 			/*line main.go:153:3*/ fut.n, fut.s = fut.x, "set"
 			/*line main.go:154:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:822:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:154:3
 			/*line main.go:154:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:822:4*/ if !ready {
+			/*line main_async.go:826:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:156:8*/ if !(fut.x == 6) {
-				/*line main_async.go:829:5*/ state = 1
+				/*line main_async.go:833:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:157:4*/ fut.it.Stop()
-			/*line main_async.go:835:4*/ fut.it = nil
+			/*line main_async.go:839:4*/ fut.it = nil
 			{
 				/*line main.go:157:4*/ fut.state = -1
 				/*line main.go:157:4*/ return rt.Tuple2[int, string]{V0: fut.n, V1: fut.s}, true
 			}
 		case 5:
-			/*line main_async.go:841:4*/ fut.it = nil
+			/*line main_async.go:845:4*/ fut.it = nil
 			{
 				/*line main.go:160:2*/ fut.n, fut.s = 0, "unreached"
 				fut.state = -1
 				/*line main.go:160:2*/ return rt.Tuple2[int, string]{V0: fut.n, V1: fut.s}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:848:4*/ fut.state = -1
+			/*line main_async.go:852:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:851:4*/ panic("corio: RetBareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:855:4*/ panic("corio: RetBareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -934,31 +938,31 @@ poll:
 		switch state {
 		case 0: // Labeled starts
 			/*line main.go:166:6*/ fut.i = 0
-			/*line main_async.go:937:4*/ fallthrough
+			/*line main_async.go:941:4*/ fallthrough
 		case 1:
 			/*line main.go:166:14*/ if !(fut.i < 3) {
-				/*line main_async.go:940:5*/ state = 10
+				/*line main_async.go:944:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:167:3*/ fut.it = rt.PullRange1(logSeq(fmt.Sprint("lab", fut.i), 1, 2, 3))
-			/*line main_async.go:946:4*/ fallthrough
+			/*line main_async.go:950:4*/ fallthrough
 		case 3:
 			/*line main.go:167:3*/ k, _, ok = fut.it.Next()
 			/*line main.go:167:18*/ if !(ok) {
-				/*line main_async.go:950:5*/ state = 8
+				/*line main_async.go:954:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:955:4*/ fut.x = k
+			/*line main_async.go:959:4*/ fut.x = k
 			/*line main.go:168:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:957:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:961:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:168:4
 			/*line main.go:168:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:961:4*/ if !ready {
+			/*line main_async.go:965:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -970,44 +974,50 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:172:4*/ if fut.x == 2 {
-				/*line main.go:173:5*/ {
-					state = 7
-					continue poll
-				}
-			}
-			/*line main.go:175:4*/ fmt.Println("labeled", fut.i, fut.x)
-			/*line main_async.go:980:4*/ state = 3
+			/*line main_async.go:977:4*/ state = 7
 			continue
 		case 6:
 			/*line main.go:169:4*/ fut.it.Stop()
-			/*line main_async.go:984:4*/ fut.it = nil
-			/*line main_async.go:985:4*/ state = 10
+			/*line main_async.go:981:4*/ fut.it = nil
+			/*line main_async.go:982:4*/ state = 12
 			continue
 		case 7:
-			/*line main.go:172:4*/ fut.it.Stop()
-			/*line main_async.go:989:4*/ fut.it = nil
-			/*line main_async.go:990:4*/ state = 9
+			/*line main.go:172:4*/ if fut.x == 2 {
+				/*line main.go:173:5*/ {
+					state = 8
+					continue poll
+				}
+			}
+			/*line main_async.go:991:4*/ state = 9
 			continue
 		case 8:
-			/*line main_async.go:993:4*/ fut.it = nil
-			/*line main.go:177:3*/ fmt.Println("not reached")
-			/*line main_async.go:995:4*/ fallthrough
+			/*line main.go:172:4*/ fut.it.Stop()
+			/*line main_async.go:995:4*/ fut.it = nil
+			/*line main_async.go:996:4*/ state = 11
+			continue
 		case 9:
-			/*line main.go:166:21*/ fut.i++
-			/*line main_async.go:998:4*/ state = 1
+			/*line main.go:175:4*/ fmt.Println("labeled", fut.i, fut.x)
+			/*line main_async.go:1000:4*/ state = 3
 			continue
 		case 10:
+			/*line main_async.go:1003:4*/ fut.it = nil
+			/*line main.go:177:3*/ fmt.Println("not reached")
+			/*line main_async.go:1005:4*/ fallthrough
+		case 11:
+			/*line main.go:166:21*/ fut.i++
+			/*line main_async.go:1008:4*/ state = 1
+			continue
+		case 12:
 			/*line main.go:179:2*/ fmt.Println("labeled after")
 			{
-				/*line main_async.go:1003:5*/ fut.state = -1
+				/*line main_async.go:1013:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1007:4*/ fut.state = -1
+			/*line main_async.go:1017:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1010:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1020:4*/ panic("corio: LabeledAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1099,114 +1109,116 @@ poll:
 		switch state {
 		case 0: // Nested starts
 			/*line main.go:185:2*/ fut.it = rt.PullRange1(logSeq("outer", 1, 2, 3))
-			/*line main_async.go:1102:4*/ fallthrough
+			/*line main_async.go:1112:4*/ fallthrough
 		case 1:
 			/*line main.go:185:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:185:17*/ if !(ok) {
-				/*line main_async.go:1106:5*/ state = 16
+				/*line main_async.go:1116:5*/ state = 17
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1111:4*/ fut.a = k
+			/*line main_async.go:1121:4*/ fut.a = k
 			/*line main.go:186:3*/ fut.it_2 = rt.PullRange1(logSeq("inner", 10, 20, 30))
-			/*line main_async.go:1113:4*/ fallthrough
+			/*line main_async.go:1123:4*/ fallthrough
 		case 3:
 			/*line main.go:186:3*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:186:18*/ if !(ok_2) {
-				/*line main_async.go:1117:5*/ state = 14
+				/*line main_async.go:1127:5*/ state = 15
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:1122:4*/ fut.b = k_2
+			/*line main_async.go:1132:4*/ fut.b = k_2
 			/*line main.go:187:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:1124:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1134:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:187:4
 			/*line main.go:187:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1128:4*/ if !ready {
+			/*line main_async.go:1138:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:189:9*/ if fut.mode == "return" && fut.b == 20 {
-				/*line main_async.go:1135:5*/ state = 9
+				/*line main_async.go:1145:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:191:9*/ if fut.mode == "break" && fut.a == 2 && fut.b == 20 {
-				/*line main_async.go:1141:5*/ state = 10
+				/*line main_async.go:1151:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 7:
 			/*line main.go:193:9*/ if fut.mode == "continue" && fut.b == 20 {
-				/*line main_async.go:1147:5*/ state = 11
+				/*line main_async.go:1157:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 8:
 			/*line main.go:195:9*/ if fut.mode == "switch" && fut.b == 20 {
-				/*line main_async.go:1153:5*/ state = 12
+				/*line main_async.go:1163:5*/ state = 12
 			} else {
 				state = 12
 			}
 			continue
 		case 9:
 			/*line main.go:190:5*/ ret = fut.a*100 + fut.b
-			/*line main_async.go:1160:4*/ fut.it_2.Stop()
-			/*line main_async.go:1161:4*/ fut.it_2 = nil
-			/*line main_async.go:1162:4*/ fut.it.Stop()
-			/*line main_async.go:1163:4*/ fut.it = nil
+			/*line main_async.go:1170:4*/ fut.it_2.Stop()
+			/*line main_async.go:1171:4*/ fut.it_2 = nil
+			/*line main_async.go:1172:4*/ fut.it.Stop()
+			/*line main_async.go:1173:4*/ fut.it = nil
 			{
 				/*line main.go:190:5*/ fut.state = -1
 				/*line main.go:190:5*/ return ret, true
 			}
 		case 10:
 			/*line main.go:192:5*/ fut.it_2.Stop()
-			/*line main_async.go:1170:4*/ fut.it_2 = nil
-			/*line main_async.go:1171:4*/ state = 15
+			/*line main_async.go:1180:4*/ fut.it_2 = nil
+			/*line main_async.go:1181:4*/ state = 16
 			continue
 		case 11:
 			/*line main.go:194:5*/ fut.it_2.Stop()
-			/*line main_async.go:1175:4*/ fut.it_2 = nil
-			/*line main_async.go:1176:4*/ state = 1
+			/*line main_async.go:1185:4*/ fut.it_2 = nil
+			/*line main_async.go:1186:4*/ state = 1
 			continue
 		case 12:
 			/*line main.go:198:4*/ if fut.mode == "inner" && fut.b == 20 {
 				/*line main.go:199:5*/ {
-					state = 13
+					state = 14
 					continue poll
 				}
 			}
-			/*line main.go:201:4*/ fmt.Println("nested", fut.mode, fut.a, fut.b)
-			/*line main_async.go:1186:4*/ state = 3
-			continue
+			/*line main_async.go:1195:4*/ fallthrough
 		case 13:
-			/*line main_async.go:1189:4*/ fut.it_2.Stop()
-			/*line main_async.go:1190:4*/ fallthrough
-		case 14:
-			/*line main_async.go:1192:4*/ fut.it_2 = nil
-			/*line main.go:203:3*/ fmt.Println("nested", fut.mode, "outer body end", fut.a)
-			/*line main_async.go:1194:4*/ state = 1
+			/*line main.go:201:4*/ fmt.Println("nested", fut.mode, fut.a, fut.b)
+			/*line main_async.go:1198:4*/ state = 3
 			continue
+		case 14:
+			/*line main_async.go:1201:4*/ fut.it_2.Stop()
+			/*line main_async.go:1202:4*/ fallthrough
 		case 15:
-			/*line main_async.go:1197:4*/ fut.it.Stop()
-			/*line main_async.go:1198:4*/ fallthrough
+			/*line main_async.go:1204:4*/ fut.it_2 = nil
+			/*line main.go:203:3*/ fmt.Println("nested", fut.mode, "outer body end", fut.a)
+			/*line main_async.go:1206:4*/ state = 1
+			continue
 		case 16:
-			/*line main_async.go:1200:4*/ fut.it = nil
+			/*line main_async.go:1209:4*/ fut.it.Stop()
+			/*line main_async.go:1210:4*/ fallthrough
+		case 17:
+			/*line main_async.go:1212:4*/ fut.it = nil
 			{
 				/*line main.go:205:2*/ fut.state = -1
 				/*line main.go:205:2*/ return 0, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1206:4*/ fut.state = -1
+			/*line main_async.go:1218:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1209:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1221:4*/ panic("corio: NestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1293,26 +1305,26 @@ poll:
 		switch state {
 		case 0: // Goto starts
 			/*line main.go:210:2*/ fut.n = 0
-			/*line main_async.go:1296:4*/ fallthrough
+			/*line main_async.go:1308:4*/ fallthrough
 		case 1:
 			/*line main.go:212:2*/ fut.n++
 			/*line main.go:213:2*/ fut.it = rt.PullRange1(logSeq(fmt.Sprint("goto", fut.n), 1, 2, 3))
-			/*line main_async.go:1300:4*/ fallthrough
+			/*line main_async.go:1312:4*/ fallthrough
 		case 2:
 			/*line main.go:213:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:213:17*/ if !(ok) {
-				/*line main_async.go:1304:5*/ state = 7
+				/*line main_async.go:1316:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:1309:4*/ fut.x = k
+			/*line main_async.go:1321:4*/ fut.x = k
 			/*line main.go:214:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1311:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1323:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 4: // resumes at main.go:214:3
 			/*line main.go:214:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1315:4*/ if !ready {
+			/*line main_async.go:1327:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1324,40 +1336,46 @@ poll:
 					continue poll
 				}
 			}
-			/*line main.go:218:3*/ if fut.x == 2 {
-				/*line main.go:219:4*/ {
-					state = 6
-					continue poll
-				}
-			}
-			/*line main.go:221:3*/ fmt.Println("goto x", fut.n, fut.x)
-			/*line main_async.go:1334:4*/ state = 2
+			/*line main_async.go:1339:4*/ state = 6
 			continue
 		case 5:
 			/*line main.go:215:3*/ fut.it.Stop()
-			/*line main_async.go:1338:4*/ fut.it = nil
-			/*line main_async.go:1339:4*/ state = 1
+			/*line main_async.go:1343:4*/ fut.it = nil
+			/*line main_async.go:1344:4*/ state = 1
 			continue
 		case 6:
-			/*line main.go:218:3*/ fut.it.Stop()
-			/*line main_async.go:1343:4*/ fut.it = nil
-			/*line main_async.go:1344:4*/ state = 8
+			/*line main.go:218:3*/ if fut.x == 2 {
+				/*line main.go:219:4*/ {
+					state = 7
+					continue poll
+				}
+			}
+			/*line main_async.go:1353:4*/ state = 8
 			continue
 		case 7:
-			/*line main_async.go:1347:4*/ fut.it = nil
-			/*line main.go:223:2*/ fmt.Println("not reached")
-			/*line main_async.go:1349:4*/ fallthrough
+			/*line main.go:218:3*/ fut.it.Stop()
+			/*line main_async.go:1357:4*/ fut.it = nil
+			/*line main_async.go:1358:4*/ state = 10
+			continue
 		case 8:
+			/*line main.go:221:3*/ fmt.Println("goto x", fut.n, fut.x)
+			/*line main_async.go:1362:4*/ state = 2
+			continue
+		case 9:
+			/*line main_async.go:1365:4*/ fut.it = nil
+			/*line main.go:223:2*/ fmt.Println("not reached")
+			/*line main_async.go:1367:4*/ fallthrough
+		case 10:
 			/*line main.go:225:2*/ fmt.Println("goto done", fut.n)
 			{
-				/*line main_async.go:1353:5*/ fut.state = -1
+				/*line main_async.go:1371:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1357:4*/ fut.state = -1
+			/*line main_async.go:1375:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:1360:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1378:4*/ panic("corio: GotoAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1435,22 +1453,22 @@ func (fut *panicBodyFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // PanicBody starts
 			/*line main.go:230:2*/ fut.it = rt.PullRange1(logSeq("panic", 1, 2, 3))
-			/*line main_async.go:1438:4*/ fallthrough
+			/*line main_async.go:1456:4*/ fallthrough
 		case 1:
 			/*line main.go:230:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:230:17*/ if !(ok) {
-				/*line main_async.go:1442:5*/ state = 4
+				/*line main_async.go:1460:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1447:4*/ fut.x = k
+			/*line main_async.go:1465:4*/ fut.x = k
 			/*line main.go:231:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1449:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1467:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:231:3
 			/*line main.go:231:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1453:4*/ if !ready {
+			/*line main_async.go:1471:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1460,16 +1478,16 @@ func (fut *panicBodyFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:233:4*/ panic(fmt.Sprint("body panics at ", fut.x))
 			}
 			/*line main.go:235:3*/ fmt.Println("panic x", fut.x)
-			/*line main_async.go:1463:4*/ state = 1
+			/*line main_async.go:1481:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1466:4*/ fut.it = nil
+			/*line main_async.go:1484:4*/ fut.it = nil
 			{
-				/*line main_async.go:1468:5*/ fut.state = -1
+				/*line main_async.go:1486:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1472:4*/ panic("corio: PanicBodyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1490:4*/ panic("corio: PanicBodyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1528,48 +1546,48 @@ func (fut *deeperFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deeper starts
 			/*line main.go:241:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1531:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1549:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:241:2
-			/*line main_async.go:1535:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1553:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:241:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1537:4*/ if driven {
+			/*line main_async.go:1555:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1540:4*/ if !ready {
+			/*line main_async.go:1558:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:242:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1547:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1565:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:242:2
-			/*line main_async.go:1551:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1569:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:242:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1553:4*/ if driven {
+			/*line main_async.go:1571:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1556:4*/ if !ready {
+			/*line main_async.go:1574:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:243:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1563:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1581:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:243:2
-			/*line main_async.go:1567:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1585:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:243:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1569:4*/ if driven {
+			/*line main_async.go:1587:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1572:4*/ if !ready {
+			/*line main_async.go:1590:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1583,10 +1601,10 @@ func (fut *deeperFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:247:2*/ return fut.x, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1586:4*/ fut.state = -1
+			/*line main_async.go:1604:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1589:4*/ panic("corio: DeeperAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1607:4*/ panic("corio: DeeperAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1660,32 +1678,32 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line main.go:252:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:1663:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1681:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:2
-			/*line main_async.go:1667:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1685:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:2*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:1669:4*/ if driven {
+			/*line main_async.go:1687:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yFuture), ready, fresh)
 			}
-			/*line main_async.go:1672:4*/ if !ready {
+			/*line main_async.go:1690:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:253:9*/ fut.c_deeper = initDeeperFuture(fut.x)
-			/*line main_async.go:1679:4*/ fut.aw0 = &fut.c_deeper
+			/*line main_async.go:1697:4*/ fut.aw0 = &fut.c_deeper
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:253:9
-			/*line main_async.go:1683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1701:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:253:9*/ r, ready = fut.aw0.(*deeperFuture).Poll(cx)
-			/*line main_async.go:1685:4*/ if driven {
+			/*line main_async.go:1703:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deeperFuture), ready, fresh)
 			}
-			/*line main_async.go:1688:4*/ if !ready {
+			/*line main_async.go:1706:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1696,10 +1714,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:2*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1699:4*/ fut.state = -1
+			/*line main_async.go:1717:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1702:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1720:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1782,38 +1800,38 @@ func (fut *panicCalleeFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // PanicCallee starts
 			/*line main.go:258:2*/ fut.it = rt.PullRange1(logSeq("callee", 1, 2, 3))
-			/*line main_async.go:1785:4*/ fallthrough
+			/*line main_async.go:1803:4*/ fallthrough
 		case 1:
 			/*line main.go:258:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:258:17*/ if !(ok) {
-				/*line main_async.go:1789:5*/ state = 4
+				/*line main_async.go:1807:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1794:4*/ x = k
+			/*line main_async.go:1812:4*/ x = k
 			/*line main.go:259:29*/ fut.c_deep = initDeepFuture(x)
-			/*line main_async.go:1796:4*/ fut.aw0 = &fut.c_deep
+			/*line main_async.go:1814:4*/ fut.aw0 = &fut.c_deep
 			fallthrough
 		case 3: // resumes at main.go:259:29
 			/*line main.go:259:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1800:4*/ if !ready {
+			/*line main_async.go:1818:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_deep = deepFuture{}
 			/*line main.go:259:3*/ fmt.Println("callee got", r)
-			/*line main_async.go:1807:4*/ state = 1
+			/*line main_async.go:1825:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1810:4*/ fut.it = nil
+			/*line main_async.go:1828:4*/ fut.it = nil
 			{
-				/*line main_async.go:1812:5*/ fut.state = -1
+				/*line main_async.go:1830:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1816:4*/ panic("corio: PanicCalleeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1834:4*/ panic("corio: PanicCalleeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1889,38 +1907,38 @@ func (fut *panicIterFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:271:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:1892:4*/ fallthrough
+			/*line main_async.go:1910:4*/ fallthrough
 		case 1:
 			/*line main.go:271:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:271:17*/ if !(ok) {
-				/*line main_async.go:1896:5*/ state = 4
+				/*line main_async.go:1914:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:1901:4*/ fut.x = k
+			/*line main_async.go:1919:4*/ fut.x = k
 			/*line main.go:272:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:1903:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:1921:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:272:3
 			/*line main.go:272:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1907:4*/ if !ready {
+			/*line main_async.go:1925:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:273:3*/ fmt.Println("iter panic x", fut.x)
-			/*line main_async.go:1914:4*/ state = 1
+			/*line main_async.go:1932:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:1917:4*/ fut.it = nil
+			/*line main_async.go:1935:4*/ fut.it = nil
 			{
-				/*line main_async.go:1919:5*/ fut.state = -1
+				/*line main_async.go:1937:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1923:4*/ panic("corio: PanicIterAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1941:4*/ panic("corio: PanicIterAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1995,41 +2013,41 @@ func (fut *misbehaveFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:282:3*/ yield(2)
 			}
 			/*line main.go:284:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:1998:4*/ fallthrough
+			/*line main_async.go:2016:4*/ fallthrough
 		case 1:
 			/*line main.go:284:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:284:17*/ if !(ok) {
-				/*line main_async.go:2002:5*/ state = 5
+				/*line main_async.go:2020:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2007:4*/ fut.x = k
+			/*line main_async.go:2025:4*/ fut.x = k
 			/*line main.go:285:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2009:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2027:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:285:3
 			/*line main.go:285:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2013:4*/ if !ready {
+			/*line main_async.go:2031:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:286:3*/ fmt.Println("misbehave x", fut.x)
-			/*line main_async.go:2020:4*/ fallthrough
+			/*line main_async.go:2038:4*/ fallthrough
 		case 4:
 			/*line main.go:287:3*/ fut.it.Stop()
-			/*line main_async.go:2023:4*/ fallthrough
+			/*line main_async.go:2041:4*/ fallthrough
 		case 5:
-			/*line main_async.go:2025:4*/ fut.it = nil
+			/*line main_async.go:2043:4*/ fut.it = nil
 			/*line main.go:289:2*/ fmt.Println("not reached")
 			{
-				/*line main_async.go:2028:5*/ fut.state = -1
+				/*line main_async.go:2046:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2032:4*/ panic("corio: MisbehaveAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2050:4*/ panic("corio: MisbehaveAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2103,21 +2121,21 @@ func (fut *swallowFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:296:3*/ yield(1)
 			}
 			/*line main.go:298:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:2106:4*/ fallthrough
+			/*line main_async.go:2124:4*/ fallthrough
 		case 1:
 			/*line main.go:298:2*/ _, _, ok = fut.it.Next()
 			/*line main.go:298:12*/ if !(ok) {
-				/*line main_async.go:2110:5*/ state = 4
+				/*line main_async.go:2128:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:299:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2116:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2134:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:299:3
 			/*line main.go:299:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2120:4*/ if !ready {
+			/*line main_async.go:2138:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2125,13 +2143,13 @@ func (fut *swallowFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:300:3*/ panic("swallowed")
 		case 4:
-			/*line main_async.go:2128:4*/ fut.it = nil
+			/*line main_async.go:2146:4*/ fut.it = nil
 			{
-				/*line main_async.go:2130:5*/ fut.state = -1
+				/*line main_async.go:2148:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2134:4*/ panic("corio: SwallowAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2152:4*/ panic("corio: SwallowAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2209,39 +2227,39 @@ func (fut *exhaustedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.saved)
 			/*line main.go:311:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:2212:4*/ fallthrough
+			/*line main_async.go:2230:4*/ fallthrough
 		case 1:
 			/*line main.go:311:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:311:17*/ if !(ok) {
-				/*line main_async.go:2216:5*/ state = 4
+				/*line main_async.go:2234:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2221:4*/ fut.x = k
+			/*line main_async.go:2239:4*/ fut.x = k
 			/*line main.go:312:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2223:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2241:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:312:3
 			/*line main.go:312:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2227:4*/ if !ready {
+			/*line main_async.go:2245:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:313:3*/ fmt.Println("exhausted x", fut.x)
-			/*line main_async.go:2234:4*/ state = 1
+			/*line main_async.go:2252:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2237:4*/ fut.it = nil
+			/*line main_async.go:2255:4*/ fut.it = nil
 			/*line main.go:315:2*/ (*fut.saved)(2)
 			{
-				/*line main_async.go:2240:5*/ fut.state = -1
+				/*line main_async.go:2258:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2244:4*/ panic("corio: ExhaustedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2262:4*/ panic("corio: ExhaustedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2321,29 +2339,29 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:320:2*/ fut.fs = nil
 			/*line main.go:321:2*/ fut.ps = nil
 			/*line main.go:322:2*/ fut.it = rt.PullRange2(slices.All([]string{"a", "b", "c"}))
-			/*line main_async.go:2324:4*/ fallthrough
+			/*line main_async.go:2342:4*/ fallthrough
 		case 1:
 			/*line main.go:322:2*/ k, v, ok = fut.it.Next()
 			/*line main.go:322:20*/ if !(ok) {
-				/*line main_async.go:2328:5*/ state = 4
+				/*line main_async.go:2346:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2333:4*/ i = new(int)
-			/*line main_async.go:2334:4*/ fut.s = new(string)
-			/*line main_async.go:2335:4*/ (*i), (*fut.s) = k, v
+			/*line main_async.go:2351:4*/ i = new(int)
+			/*line main_async.go:2352:4*/ fut.s = new(string)
+			/*line main_async.go:2353:4*/ (*i), (*fut.s) = k, v
 			/*line main.go:323:3*/ fut.fs = append(take(&fut.fs), func(i_p *int, s_p *string) func() {
 				return func() {
 					/*line main.go:323:28*/ fmt.Println("captured", (*i_p), (*s_p))
 				}
 			}(i, fut.s))
 			/*line main.go:324:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2342:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2360:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:324:3
 			/*line main.go:324:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2346:4*/ if !ready {
+			/*line main_async.go:2364:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -2351,10 +2369,10 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			fut.c_y = yFuture{}
 			/*line main.go:325:3*/ fut.ps = append(take(&fut.ps), fut.s)
 			/*line main.go:326:3*/ (*fut.s) += "!"
-			/*line main_async.go:2354:4*/ state = 1
+			/*line main_async.go:2372:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2357:4*/ fut.it = nil
+			/*line main_async.go:2375:4*/ fut.it = nil
 			/*line main.go:328:2*/ for _, f := range fut.fs {
 				/*line main.go:329:3*/ f()
 			}
@@ -2362,14 +2380,14 @@ func (fut *loopVarsFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:332:3*/ fmt.Println("pointer", *p)
 			}
 			{
-				/*line main_async.go:2365:5*/ fut.state = -1
+				/*line main_async.go:2383:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2369:4*/ fut.state = -1
+			/*line main_async.go:2387:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2372:4*/ panic("corio: LoopVarsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2390:4*/ panic("corio: LoopVarsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2436,16 +2454,16 @@ func (fut *mkSeqFuture) Poll(cx *rt.Context) (iter.Seq[int], bool) {
 		switch state {
 		case 0: // MkSeq starts
 			/*line main.go:343:2*/ fut.c_y = initYFuture()
-			/*line main_async.go:2439:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2457:4*/ fut.aw0 = &fut.c_y
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:343:2
-			/*line main_async.go:2443:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2461:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:343:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2445:4*/ if driven {
+			/*line main_async.go:2463:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2448:4*/ if !ready {
+			/*line main_async.go:2466:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2456,10 +2474,10 @@ func (fut *mkSeqFuture) Poll(cx *rt.Context) (iter.Seq[int], bool) {
 				/*line main.go:344:2*/ return mk("async"), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2459:4*/ fut.state = -1
+			/*line main_async.go:2477:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:2462:4*/ panic("corio: MkSeqAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2480:4*/ panic("corio: MkSeqAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2550,73 +2568,73 @@ func (fut *onceFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Once starts
 			/*line main.go:349:2*/ fut.it = rt.PullRange1(mk("once"))
-			/*line main_async.go:2553:4*/ fallthrough
+			/*line main_async.go:2571:4*/ fallthrough
 		case 1:
 			/*line main.go:349:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:349:17*/ if !(ok) {
-				/*line main_async.go:2557:5*/ state = 4
+				/*line main_async.go:2575:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2562:4*/ fut.x = k
+			/*line main_async.go:2580:4*/ fut.x = k
 			/*line main.go:350:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2564:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2582:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = fut.aw0.(*yFuture).Poll(cx)
-			/*line main_async.go:2568:4*/ if !ready {
+			/*line main_async.go:2586:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:351:3*/ fmt.Println("once x", fut.x)
-			/*line main_async.go:2575:4*/ state = 1
+			/*line main_async.go:2593:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2578:4*/ fut.it = nil
+			/*line main_async.go:2596:4*/ fut.it = nil
 			/*line main.go:353:17*/ fut.c_mkSeq = initMkSeqFuture()
-			/*line main_async.go:2580:4*/ fut.aw0 = &fut.c_mkSeq
+			/*line main_async.go:2598:4*/ fut.aw0 = &fut.c_mkSeq
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:353:17
-			/*line main_async.go:2584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2602:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:353:17*/ r, ready = fut.aw0.(*mkSeqFuture).Poll(cx)
-			/*line main_async.go:2586:4*/ if driven {
+			/*line main_async.go:2604:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*mkSeqFuture), ready, fresh)
 			}
-			/*line main_async.go:2589:4*/ if !ready {
+			/*line main_async.go:2607:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_mkSeq = mkSeqFuture{}
 			/*line main.go:353:2*/ fut.it_2 = rt.PullRange1(r)
-			/*line main_async.go:2596:4*/ fallthrough
+			/*line main_async.go:2614:4*/ fallthrough
 		case 6:
 			/*line main.go:353:2*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:353:17*/ if !(ok_2) {
-				/*line main_async.go:2600:5*/ state = 8
+				/*line main_async.go:2618:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line main_async.go:2605:4*/ x_2 = k_2
+			/*line main_async.go:2623:4*/ x_2 = k_2
 			/*line main.go:354:3*/ fmt.Println("mk async x", x_2)
-			/*line main_async.go:2607:4*/ state = 6
+			/*line main_async.go:2625:4*/ state = 6
 			continue
 		case 8:
-			/*line main_async.go:2610:4*/ fut.it_2 = nil
+			/*line main_async.go:2628:4*/ fut.it_2 = nil
 			{
-				/*line main_async.go:2612:5*/ fut.state = -1
+				/*line main_async.go:2630:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2616:4*/ fut.state = -1
+			/*line main_async.go:2634:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2619:4*/ panic("corio: OnceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2637:4*/ panic("corio: OnceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2732,178 +2750,178 @@ func (fut *stdFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:371:2*/ fut.m = map[string]int{"x": 1, "y": 2, "z": 3}
 			/*line main.go:372:2*/ fut.keys = nil
 			/*line main.go:373:2*/ fut.it = rt.PullRange1(maps.Keys(fut.m))
-			/*line main_async.go:2735:4*/ fallthrough
+			/*line main_async.go:2753:4*/ fallthrough
 		case 1:
 			/*line main.go:373:2*/ k_3, _, ok = fut.it.Next()
 			/*line main.go:373:17*/ if !(ok) {
-				/*line main_async.go:2739:5*/ state = 4
+				/*line main_async.go:2757:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:2744:4*/ fut.k = k_3
+			/*line main_async.go:2762:4*/ fut.k = k_3
 			/*line main.go:374:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2746:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2764:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:374:3
 			/*line main.go:374:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2750:4*/ if !ready {
+			/*line main_async.go:2768:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:375:3*/ fut.keys = append(take(&fut.keys), take(&fut.k))
-			/*line main_async.go:2757:4*/ state = 1
+			/*line main_async.go:2775:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:2760:4*/ fut.it = nil
+			/*line main_async.go:2778:4*/ fut.it = nil
 			/*line main.go:377:2*/ slices.Sort(fut.keys)
 			/*line main.go:378:2*/ fmt.Println("maps.Keys", take(&fut.keys))
 			/*line main.go:379:2*/ fut.it_2 = rt.PullRange2(Sorted(take(&fut.m)))
-			/*line main_async.go:2764:4*/ fallthrough
+			/*line main_async.go:2782:4*/ fallthrough
 		case 5:
 			/*line main.go:379:2*/ k_4, v_4, ok_2 = fut.it_2.Next()
 			/*line main.go:379:20*/ if !(ok_2) {
-				/*line main_async.go:2768:5*/ state = 8
+				/*line main_async.go:2786:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main_async.go:2773:4*/ fut.k, fut.v = k_4, v_4
+			/*line main_async.go:2791:4*/ fut.k, fut.v = k_4, v_4
 			/*line main.go:380:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2775:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2793:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 7: // resumes at main.go:380:3
 			/*line main.go:380:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2779:4*/ if !ready {
+			/*line main_async.go:2797:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:381:3*/ fmt.Println("sorted", take(&fut.k), fut.v)
-			/*line main_async.go:2786:4*/ state = 5
+			/*line main_async.go:2804:4*/ state = 5
 			continue
 		case 8:
-			/*line main_async.go:2789:4*/ fut.it_2 = nil
+			/*line main_async.go:2807:4*/ fut.it_2 = nil
 			/*line main.go:383:2*/ fut.it_3 = rt.PullRange1(slices.Values([]float64{1.5, 2.5}))
-			/*line main_async.go:2791:4*/ fallthrough
+			/*line main_async.go:2809:4*/ fallthrough
 		case 9:
 			/*line main.go:383:2*/ k_5, _, ok_3 = fut.it_3.Next()
 			/*line main.go:383:17*/ if !(ok_3) {
-				/*line main_async.go:2795:5*/ state = 12
+				/*line main_async.go:2813:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 10:
-			/*line main_async.go:2800:4*/ fut.v_2 = k_5
+			/*line main_async.go:2818:4*/ fut.v_2 = k_5
 			/*line main.go:384:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2802:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2820:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 11: // resumes at main.go:384:3
 			/*line main.go:384:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2806:4*/ if !ready {
+			/*line main_async.go:2824:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:385:3*/ fmt.Println("slices.Values", fut.v_2)
-			/*line main_async.go:2813:4*/ state = 9
+			/*line main_async.go:2831:4*/ state = 9
 			continue
 		case 12:
-			/*line main_async.go:2816:4*/ fut.it_3 = nil
+			/*line main_async.go:2834:4*/ fut.it_3 = nil
 			/*line main.go:387:2*/ fut.it_4 = rt.PullRange2(slices.Backward([]string{"p", "q"}))
-			/*line main_async.go:2818:4*/ fallthrough
+			/*line main_async.go:2836:4*/ fallthrough
 		case 13:
 			/*line main.go:387:2*/ k_6, v_5, ok_4 = fut.it_4.Next()
 			/*line main.go:387:20*/ if !(ok_4) {
-				/*line main_async.go:2822:5*/ state = 16
+				/*line main_async.go:2840:5*/ state = 16
 				continue
 			}
 			fallthrough
 		case 14:
-			/*line main_async.go:2827:4*/ fut.v, fut.k = k_6, v_5
+			/*line main_async.go:2845:4*/ fut.v, fut.k = k_6, v_5
 			/*line main.go:388:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2829:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2847:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 15: // resumes at main.go:388:3
 			/*line main.go:388:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2833:4*/ if !ready {
+			/*line main_async.go:2851:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:389:3*/ fmt.Println("slices.Backward", fut.v, take(&fut.k))
-			/*line main_async.go:2840:4*/ state = 13
+			/*line main_async.go:2858:4*/ state = 13
 			continue
 		case 16:
-			/*line main_async.go:2843:4*/ fut.it_4 = nil
+			/*line main_async.go:2861:4*/ fut.it_4 = nil
 			/*line main.go:391:2*/ fut.it_5 = rt.PullRange1(strings.SplitSeq("a,b,,c", ","))
-			/*line main_async.go:2845:4*/ fallthrough
+			/*line main_async.go:2863:4*/ fallthrough
 		case 17:
 			/*line main.go:391:2*/ k_7, _, ok_5 = fut.it_5.Next()
 			/*line main.go:391:20*/ if !(ok_5) {
-				/*line main_async.go:2849:5*/ state = 20
+				/*line main_async.go:2867:5*/ state = 20
 				continue
 			}
 			fallthrough
 		case 18:
-			/*line main_async.go:2854:4*/ fut.k = k_7
+			/*line main_async.go:2872:4*/ fut.k = k_7
 			/*line main.go:392:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2856:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2874:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 19: // resumes at main.go:392:3
 			/*line main.go:392:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2860:4*/ if !ready {
+			/*line main_async.go:2878:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:393:3*/ fmt.Printf("split %q\n", take(&fut.k))
-			/*line main_async.go:2867:4*/ state = 17
+			/*line main_async.go:2885:4*/ state = 17
 			continue
 		case 20:
-			/*line main_async.go:2870:4*/ fut.it_5 = nil
+			/*line main_async.go:2888:4*/ fut.it_5 = nil
 			/*line main.go:395:2*/ fut.it_6 = rt.PullRange2(Sorted(map[int]bool{3: true, 1: false}))
-			/*line main_async.go:2872:4*/ fallthrough
+			/*line main_async.go:2890:4*/ fallthrough
 		case 21:
 			/*line main.go:395:2*/ k_8, _, ok_6 = fut.it_6.Next()
 			/*line main.go:395:17*/ if !(ok_6) {
-				/*line main_async.go:2876:5*/ state = 24
+				/*line main_async.go:2894:5*/ state = 24
 				continue
 			}
 			fallthrough
 		case 22:
-			/*line main_async.go:2881:4*/ fut.v = k_8
+			/*line main_async.go:2899:4*/ fut.v = k_8
 			/*line main.go:396:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:2883:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:2901:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 23: // resumes at main.go:396:3
 			/*line main.go:396:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2887:4*/ if !ready {
+			/*line main_async.go:2905:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:397:3*/ fmt.Println("key only", fut.v)
-			/*line main_async.go:2894:4*/ state = 21
+			/*line main_async.go:2912:4*/ state = 21
 			continue
 		case 24:
-			/*line main_async.go:2897:4*/ fut.it_6 = nil
+			/*line main_async.go:2915:4*/ fut.it_6 = nil
 			{
-				/*line main_async.go:2899:5*/ fut.state = -1
+				/*line main_async.go:2917:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:2903:4*/ fut.state = -1
+			/*line main_async.go:2921:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:2906:4*/ panic("corio: StdAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2924:4*/ panic("corio: StdAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3012,32 +3030,32 @@ func (fut *definedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:414:2*/ fut.it = rt.PullRange1(seq)
-			/*line main_async.go:3015:4*/ fallthrough
+			/*line main_async.go:3033:4*/ fallthrough
 		case 1:
 			/*line main.go:414:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:414:17*/ if !(ok) {
-				/*line main_async.go:3019:5*/ state = 4
+				/*line main_async.go:3037:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3024:4*/ fut.v = k
+			/*line main_async.go:3042:4*/ fut.v = k
 			/*line main.go:415:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3026:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3044:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:415:3
 			/*line main.go:415:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3030:4*/ if !ready {
+			/*line main_async.go:3048:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:416:3*/ fmt.Println("defined", fut.v)
-			/*line main_async.go:3037:4*/ state = 1
+			/*line main_async.go:3055:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3040:4*/ fut.it = nil
+			/*line main_async.go:3058:4*/ fut.it = nil
 			/*line main.go:418:2*/ fut.v = 0
 			/*line main.go:419:2*/ fut.it_2 = rt.PullRange0(func(yield func() bool) {
 				/*line main.go:420:3*/ for range 4 {
@@ -3046,41 +3064,41 @@ func (fut *definedFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 					}
 				}
 			})
-			/*line main_async.go:3049:4*/ fallthrough
+			/*line main_async.go:3067:4*/ fallthrough
 		case 5:
 			/*line main.go:419:2*/ _, _, ok_2 = fut.it_2.Next()
 			/*line main.go:419:12*/ if !(ok_2) {
-				/*line main_async.go:3053:5*/ state = 8
+				/*line main_async.go:3071:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:426:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3059:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3077:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 7: // resumes at main.go:426:3
 			/*line main.go:426:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3063:4*/ if !ready {
+			/*line main_async.go:3081:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:427:3*/ fut.v++
-			/*line main_async.go:3070:4*/ state = 5
+			/*line main_async.go:3088:4*/ state = 5
 			continue
 		case 8:
-			/*line main_async.go:3073:4*/ fut.it_2 = nil
+			/*line main_async.go:3091:4*/ fut.it_2 = nil
 			/*line main.go:429:2*/ fmt.Println("zero-arity count", fut.v)
 			{
-				/*line main_async.go:3076:5*/ fut.state = -1
+				/*line main_async.go:3094:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3080:4*/ fut.state = -1
+			/*line main_async.go:3098:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3083:4*/ panic("corio: DefinedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3101:4*/ panic("corio: DefinedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3170,43 +3188,43 @@ func (fut *assignFuture) pollStates(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:434:2*/ fut.k = 100
 			/*line main.go:435:2*/ fut.m = map[int]string{}
 			/*line main.go:436:2*/ fut.it = rt.PullRange2(slices.All([]string{"a", "b"}))
-			/*line main_async.go:3173:4*/ fallthrough
+			/*line main_async.go:3191:4*/ fallthrough
 		case 1:
 			/*line main.go:436:2*/ k_2, v, ok = fut.it.Next()
 			/*line main.go:436:22*/ if !(ok) {
-				/*line main_async.go:3177:5*/ state = 4
+				/*line main_async.go:3195:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3182:4*/ fut.k = k_2
-			/*line main_async.go:3183:4*/ fut.m[fut.k] = v
+			/*line main_async.go:3200:4*/ fut.k = k_2
+			/*line main_async.go:3201:4*/ fut.m[fut.k] = v
 			/*line main.go:437:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3185:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3203:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:437:3
 			/*line main.go:437:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3189:4*/ if !ready {
+			/*line main_async.go:3207:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:438:3*/ fmt.Println("assign k", fut.k)
-			/*line main_async.go:3196:4*/ state = 1
+			/*line main_async.go:3214:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3199:4*/ fut.it = nil
+			/*line main_async.go:3217:4*/ fut.it = nil
 			/*line main.go:440:2*/ fmt.Println("assign", fut.k, len(fut.m), fut.m[100], fut.m[0])
 			{
-				/*line main_async.go:3202:5*/ fut.state = -1
+				/*line main_async.go:3220:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3206:4*/ fut.state = -1
+			/*line main_async.go:3224:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3209:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3227:4*/ panic("corio: AssignAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3290,22 +3308,22 @@ poll:
 		switch state {
 		case 0: // KeptJump starts
 			/*line main.go:446:2*/ fut.it = rt.PullRange1(logSeq("kept", 1, 2, 3))
-			/*line main_async.go:3293:4*/ fallthrough
+			/*line main_async.go:3311:4*/ fallthrough
 		case 1:
 			/*line main.go:446:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:446:17*/ if !(ok) {
-				/*line main_async.go:3297:5*/ state = 5
+				/*line main_async.go:3315:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3302:4*/ fut.x = k
+			/*line main_async.go:3320:4*/ fut.x = k
 			/*line main.go:447:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3304:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3322:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:447:3
 			/*line main.go:447:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3308:4*/ if !ready {
+			/*line main_async.go:3326:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3325,23 +3343,23 @@ poll:
 					}
 				}
 			}
-			/*line main_async.go:3328:4*/ state = 1
+			/*line main_async.go:3346:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3331:4*/ fut.it.Stop()
-			/*line main_async.go:3332:4*/ fallthrough
+			/*line main_async.go:3349:4*/ fut.it.Stop()
+			/*line main_async.go:3350:4*/ fallthrough
 		case 5:
-			/*line main_async.go:3334:4*/ fut.it = nil
+			/*line main_async.go:3352:4*/ fut.it = nil
 			/*line main.go:457:2*/ fmt.Println("kept after")
 			{
-				/*line main_async.go:3337:5*/ fut.state = -1
+				/*line main_async.go:3355:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3341:4*/ fut.state = -1
+			/*line main_async.go:3359:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:3344:4*/ panic("corio: KeptJumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3362:4*/ panic("corio: KeptJumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3428,41 +3446,41 @@ func (fut *methodFuture) pollStates(cx *rt.Context) (int, bool) {
 		case 0: // Method starts
 			/*line main.go:466:2*/ fut.total = 0
 			/*line main.go:467:2*/ fut.it = rt.PullRange1(take(&fut.t).All())
-			/*line main_async.go:3431:4*/ fallthrough
+			/*line main_async.go:3449:4*/ fallthrough
 		case 1:
 			/*line main.go:467:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:467:17*/ if !(ok) {
-				/*line main_async.go:3435:5*/ state = 4
+				/*line main_async.go:3453:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3440:4*/ fut.v = k
+			/*line main_async.go:3458:4*/ fut.v = k
 			/*line main.go:468:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3442:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3460:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:468:3
 			/*line main.go:468:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3446:4*/ if !ready {
+			/*line main_async.go:3464:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:469:3*/ fut.total += fut.v
-			/*line main_async.go:3453:4*/ state = 1
+			/*line main_async.go:3471:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3456:4*/ fut.it = nil
+			/*line main_async.go:3474:4*/ fut.it = nil
 			{
 				/*line main.go:471:2*/ fut.state = -1
 				/*line main.go:471:2*/ return fut.total, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3462:4*/ fut.state = -1
+			/*line main_async.go:3480:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3465:4*/ panic("corio: MethodAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3483:4*/ panic("corio: MethodAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3553,69 +3571,69 @@ func (fut *waitInFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // WaitIn starts
 			/*line main.go:478:2*/ fut.it = rt.PullRange1(logSeq("cancel", 1, 2, 3))
-			/*line main_async.go:3556:4*/ fallthrough
+			/*line main_async.go:3574:4*/ fallthrough
 		case 1:
 			/*line main.go:478:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:478:17*/ if !(ok) {
-				/*line main_async.go:3560:5*/ state = 7
+				/*line main_async.go:3578:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3565:4*/ fut.x = k
+			/*line main_async.go:3583:4*/ fut.x = k
 			/*line main.go:479:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3567:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3585:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:479:3
 			/*line main.go:479:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3571:4*/ if !ready {
+			/*line main_async.go:3589:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:480:6*/ if !(fut.x == 2) {
-				/*line main_async.go:3578:5*/ state = 1
+				/*line main_async.go:3596:5*/ state = 1
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:481:4*/ fut.av0 = fut.ready_2.MakeSend("inside")
-			/*line main_async.go:3584:4*/ fut.ready_2 = nil
+			/*line main_async.go:3602:4*/ fut.ready_2 = nil
 			fallthrough
 		case 5: // resumes at main.go:481:4
 			/*line main.go:481:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3588:4*/ if !ready {
+			/*line main_async.go:3606:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:482:12*/ fut.av1 = fut.never.MakeRecv()
-			/*line main_async.go:3594:4*/ fut.never = nil
+			/*line main_async.go:3612:4*/ fut.never = nil
 			fallthrough
 		case 6: // resumes at main.go:482:12
 			/*line main.go:482:12*/ r, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:3598:4*/ if !ready {
+			/*line main_async.go:3616:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line main.go:482:4*/ v, _ = r.V0, r.V1
 			/*line main.go:483:4*/ ret = v
-			/*line main_async.go:3605:4*/ fut.it.Stop()
-			/*line main_async.go:3606:4*/ fut.it = nil
+			/*line main_async.go:3623:4*/ fut.it.Stop()
+			/*line main_async.go:3624:4*/ fut.it = nil
 			{
 				/*line main.go:483:4*/ fut.state = -1
 				/*line main.go:483:4*/ return ret, true
 			}
 		case 7:
-			/*line main_async.go:3612:4*/ fut.it = nil
+			/*line main_async.go:3630:4*/ fut.it = nil
 			{
 				/*line main.go:486:2*/ fut.state = -1
 				/*line main.go:486:2*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3618:4*/ panic("corio: WaitInAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3636:4*/ panic("corio: WaitInAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3689,13 +3707,13 @@ func (fut *closureFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Closure starts
 			/*line main.go:494:2*/ total = new(int)
-			/*line main_async.go:3692:4*/ (*total) = 0
+			/*line main_async.go:3710:4*/ (*total) = 0
 			/*line main.go:495:2*/ h = rt.SpawnIn[int](cx, newClosureFunc1Future(total))
 			/*line main.go:505:10*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:3695:4*/ fallthrough
+			/*line main_async.go:3713:4*/ fallthrough
 		case 1: // resumes at main.go:505:10
 			/*line main.go:505:10*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3698:4*/ if !ready {
+			/*line main_async.go:3716:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3706,10 +3724,10 @@ func (fut *closureFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:506:2*/ return v, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3709:4*/ fut.state = -1
+			/*line main_async.go:3727:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3712:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3730:4*/ panic("corio: ClosureAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3789,52 +3807,52 @@ func (fut *closureFunc1Future) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Closure.func1 starts
 			/*line main.go:496:3*/ fut.it = rt.PullRange1(logSeq("closure", 1, 2, 3))
-			/*line main_async.go:3792:4*/ fallthrough
+			/*line main_async.go:3810:4*/ fallthrough
 		case 1:
 			/*line main.go:496:3*/ k, _, ok = fut.it.Next()
 			/*line main.go:496:18*/ if !(ok) {
-				/*line main_async.go:3796:5*/ state = 6
+				/*line main_async.go:3814:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3801:4*/ fut.x = k
+			/*line main_async.go:3819:4*/ fut.x = k
 			/*line main.go:497:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:3803:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3821:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:497:4
 			/*line main.go:497:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3807:4*/ if !ready {
+			/*line main_async.go:3825:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:498:7*/ if !(fut.x == 3) {
-				/*line main_async.go:3814:5*/ state = 5
+				/*line main_async.go:3832:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:499:5*/ ret = (*fut.total)
-			/*line main_async.go:3820:4*/ fut.it.Stop()
-			/*line main_async.go:3821:4*/ fut.it = nil
+			/*line main_async.go:3838:4*/ fut.it.Stop()
+			/*line main_async.go:3839:4*/ fut.it = nil
 			{
 				/*line main.go:499:5*/ fut.state = -1
 				/*line main.go:499:5*/ return ret, true
 			}
 		case 5:
 			/*line main.go:501:4*/ (*fut.total) += fut.x
-			/*line main_async.go:3828:4*/ state = 1
+			/*line main_async.go:3846:4*/ state = 1
 			continue
 		case 6:
-			/*line main_async.go:3831:4*/ fut.it = nil
+			/*line main_async.go:3849:4*/ fut.it = nil
 			{
 				/*line main.go:503:3*/ fut.state = -1
 				/*line main.go:503:3*/ return -1, true
 			}
 		default:
-			/*line main_async.go:3837:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:3855:4*/ panic("corio: Closure.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3913,22 +3931,22 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			/*line main.go:513:2*/ fut.keys = *new(T)
 			/*line main.go:514:2*/ fut.n = 0
 			/*line main.go:515:2*/ fut.it = rt.PullRange2(take(&fut.seq))
-			/*line main_async.go:3916:4*/ fallthrough
+			/*line main_async.go:3934:4*/ fallthrough
 		case 1:
 			/*line main.go:515:2*/ k_2, v_2, ok = fut.it.Next()
 			/*line main.go:515:20*/ if !(ok) {
-				/*line main_async.go:3920:5*/ state = 4
+				/*line main_async.go:3938:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:3925:4*/ fut.k, fut.v = k_2, v_2
+			/*line main_async.go:3943:4*/ fut.k, fut.v = k_2, v_2
 			/*line main.go:516:3*/ fut.c_y = initYFuture()
-			/*line main_async.go:3927:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:3945:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 3: // resumes at main.go:516:3
 			/*line main.go:516:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3931:4*/ if !ready {
+			/*line main_async.go:3949:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -3936,19 +3954,19 @@ func (fut *sumSeqFuture[T]) pollStates(cx *rt.Context) (rt.Tuple2[T, int], bool)
 			fut.c_y = yFuture{}
 			/*line main.go:517:3*/ fut.keys += take(&fut.k)
 			/*line main.go:518:3*/ fut.n += fut.v
-			/*line main_async.go:3939:4*/ state = 1
+			/*line main_async.go:3957:4*/ state = 1
 			continue
 		case 4:
-			/*line main_async.go:3942:4*/ fut.it = nil
+			/*line main_async.go:3960:4*/ fut.it = nil
 			{
 				/*line main.go:520:2*/ fut.state = -1
 				/*line main.go:520:2*/ return rt.Tuple2[T, int]{V0: fut.keys, V1: fut.n}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:3948:4*/ fut.state = -1
+			/*line main_async.go:3966:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:3951:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
+			/*line main_async.go:3969:4*/ panic("corio: SumSeqAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4046,86 +4064,86 @@ func (fut *waitNestedFuture) pollStates(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // WaitNested starts
 			/*line main.go:528:2*/ fut.it = rt.PullRange1(logSeq("cancel outer", 1, 2))
-			/*line main_async.go:4049:4*/ fallthrough
+			/*line main_async.go:4067:4*/ fallthrough
 		case 1:
 			/*line main.go:528:2*/ k, _, ok = fut.it.Next()
 			/*line main.go:528:17*/ if !(ok) {
-				/*line main_async.go:4053:5*/ state = 10
+				/*line main_async.go:4071:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:4058:4*/ fut.a = k
+			/*line main_async.go:4076:4*/ fut.a = k
 			/*line main.go:529:3*/ fut.it_2 = rt.PullRange1(logSeq("cancel inner", 10, 20))
-			/*line main_async.go:4060:4*/ fallthrough
+			/*line main_async.go:4078:4*/ fallthrough
 		case 3:
 			/*line main.go:529:3*/ k_2, _, ok_2 = fut.it_2.Next()
 			/*line main.go:529:18*/ if !(ok_2) {
-				/*line main_async.go:4064:5*/ state = 9
+				/*line main_async.go:4082:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 4:
-			/*line main_async.go:4069:4*/ fut.b = k_2
+			/*line main_async.go:4087:4*/ fut.b = k_2
 			/*line main.go:530:4*/ fut.c_y = initYFuture()
-			/*line main_async.go:4071:4*/ fut.aw0 = &fut.c_y
+			/*line main_async.go:4089:4*/ fut.aw0 = &fut.c_y
 			fallthrough
 		case 5: // resumes at main.go:530:4
 			/*line main.go:530:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:4075:4*/ if !ready {
+			/*line main_async.go:4093:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_y = yFuture{}
 			/*line main.go:531:7*/ if !(fut.a == 1 && fut.b == 20) {
-				/*line main_async.go:4082:5*/ state = 3
+				/*line main_async.go:4100:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:532:5*/ fut.av0 = fut.ready_2.MakeSend("nested")
-			/*line main_async.go:4088:4*/ fut.ready_2 = nil
+			/*line main_async.go:4106:4*/ fut.ready_2 = nil
 			fallthrough
 		case 7: // resumes at main.go:532:5
 			/*line main.go:532:5*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4092:4*/ if !ready {
+			/*line main_async.go:4110:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[string]{}
 			/*line main.go:533:13*/ fut.av1 = fut.never.MakeRecv()
-			/*line main_async.go:4098:4*/ fut.never = nil
+			/*line main_async.go:4116:4*/ fut.never = nil
 			fallthrough
 		case 8: // resumes at main.go:533:13
 			/*line main.go:533:13*/ r, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:4102:4*/ if !ready {
+			/*line main_async.go:4120:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line main.go:533:5*/ v, _ = r.V0, r.V1
 			/*line main.go:534:5*/ ret = v
-			/*line main_async.go:4109:4*/ fut.it_2.Stop()
-			/*line main_async.go:4110:4*/ fut.it_2 = nil
-			/*line main_async.go:4111:4*/ fut.it.Stop()
-			/*line main_async.go:4112:4*/ fut.it = nil
+			/*line main_async.go:4127:4*/ fut.it_2.Stop()
+			/*line main_async.go:4128:4*/ fut.it_2 = nil
+			/*line main_async.go:4129:4*/ fut.it.Stop()
+			/*line main_async.go:4130:4*/ fut.it = nil
 			{
 				/*line main.go:534:5*/ fut.state = -1
 				/*line main.go:534:5*/ return ret, true
 			}
 		case 9:
-			/*line main_async.go:4118:4*/ fut.it_2 = nil
-			/*line main_async.go:4119:4*/ state = 1
+			/*line main_async.go:4136:4*/ fut.it_2 = nil
+			/*line main_async.go:4137:4*/ state = 1
 			continue
 		case 10:
-			/*line main_async.go:4122:4*/ fut.it = nil
+			/*line main_async.go:4140:4*/ fut.it = nil
 			{
 				/*line main.go:538:2*/ fut.state = -1
 				/*line main.go:538:2*/ return 0, true
 			}
 		default:
-			/*line main_async.go:4128:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4146:4*/ panic("corio: WaitNestedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -4237,48 +4255,48 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:543:2*/ fut.c_basic = initBasicFuture()
-			/*line main_async.go:4240:4*/ fut.aw0 = &fut.c_basic
+			/*line main_async.go:4258:4*/ fut.aw0 = &fut.c_basic
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:543:2
-			/*line main_async.go:4244:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4262:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:543:2*/ _, ready = fut.aw0.(*basicFuture).Poll(cx)
-			/*line main_async.go:4246:4*/ if driven {
+			/*line main_async.go:4264:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*basicFuture), ready, fresh)
 			}
-			/*line main_async.go:4249:4*/ if !ready {
+			/*line main_async.go:4267:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_basic = basicFuture{}
 			/*line main.go:544:2*/ fut.c_break = initBreakFuture()
-			/*line main_async.go:4256:4*/ fut.aw0 = &fut.c_break
+			/*line main_async.go:4274:4*/ fut.aw0 = &fut.c_break
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:544:2
-			/*line main_async.go:4260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:544:2*/ _, ready = fut.aw0.(*breakFuture).Poll(cx)
-			/*line main_async.go:4262:4*/ if driven {
+			/*line main_async.go:4280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*breakFuture), ready, fresh)
 			}
-			/*line main_async.go:4265:4*/ if !ready {
+			/*line main_async.go:4283:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_break = breakFuture{}
 			/*line main.go:545:30*/ fut.c_continue = initContinueFuture()
-			/*line main_async.go:4272:4*/ fut.aw0 = &fut.c_continue
+			/*line main_async.go:4290:4*/ fut.aw0 = &fut.c_continue
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:545:30
-			/*line main_async.go:4276:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4294:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:545:30*/ r, ready = fut.aw0.(*continueFuture).Poll(cx)
-			/*line main_async.go:4278:4*/ if driven {
+			/*line main_async.go:4296:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*continueFuture), ready, fresh)
 			}
-			/*line main_async.go:4281:4*/ if !ready {
+			/*line main_async.go:4299:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -4286,16 +4304,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_continue = continueFuture{}
 			/*line main.go:545:2*/ fmt.Println("continue sum", r)
 			/*line main.go:546:10*/ fut.c_retUnnamed = initRetUnnamedFuture()
-			/*line main_async.go:4289:4*/ fut.aw0 = &fut.c_retUnnamed
+			/*line main_async.go:4307:4*/ fut.aw0 = &fut.c_retUnnamed
 			fresh = true
 			fallthrough
 		case 4: // resumes at main.go:546:10
-			/*line main_async.go:4293:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:546:10*/ r_2, ready = fut.aw0.(*retUnnamedFuture).Poll(cx)
-			/*line main_async.go:4295:4*/ if driven {
+			/*line main_async.go:4313:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retUnnamedFuture), ready, fresh)
 			}
-			/*line main_async.go:4298:4*/ if !ready {
+			/*line main_async.go:4316:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -4304,16 +4322,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:546:2*/ n, s = r_2.V0, r_2.V1
 			/*line main.go:547:2*/ fmt.Println("ret", n, s)
 			/*line main.go:548:23*/ fut.c_retNamed = initRetNamedFuture()
-			/*line main_async.go:4307:4*/ fut.aw0 = &fut.c_retNamed
+			/*line main_async.go:4325:4*/ fut.aw0 = &fut.c_retNamed
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:548:23
-			/*line main_async.go:4311:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4329:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:548:23*/ r_3, ready = fut.aw0.(*retNamedFuture).Poll(cx)
-			/*line main_async.go:4313:4*/ if driven {
+			/*line main_async.go:4331:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retNamedFuture), ready, fresh)
 			}
-			/*line main_async.go:4316:4*/ if !ready {
+			/*line main_async.go:4334:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -4321,16 +4339,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retNamed = retNamedFuture{}
 			/*line main.go:548:2*/ fmt.Println("named", r_3)
 			/*line main.go:549:14*/ fut.c_retBare = initRetBareFuture()
-			/*line main_async.go:4324:4*/ fut.aw0 = &fut.c_retBare
+			/*line main_async.go:4342:4*/ fut.aw0 = &fut.c_retBare
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:549:14
-			/*line main_async.go:4328:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4346:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:549:14*/ r_4, ready = fut.aw0.(*retBareFuture).Poll(cx)
-			/*line main_async.go:4330:4*/ if driven {
+			/*line main_async.go:4348:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*retBareFuture), ready, fresh)
 			}
-			/*line main_async.go:4333:4*/ if !ready {
+			/*line main_async.go:4351:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -4338,179 +4356,179 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_retBare = retBareFuture{}
 			/*line main.go:549:2*/ fmt.Println(r_4.V0, r_4.V1)
 			/*line main.go:550:2*/ fut.c_labeled = initLabeledFuture()
-			/*line main_async.go:4341:4*/ fut.aw0 = &fut.c_labeled
+			/*line main_async.go:4359:4*/ fut.aw0 = &fut.c_labeled
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:550:2
-			/*line main_async.go:4345:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4363:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:550:2*/ _, ready = fut.aw0.(*labeledFuture).Poll(cx)
-			/*line main_async.go:4347:4*/ if driven {
+			/*line main_async.go:4365:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*labeledFuture), ready, fresh)
 			}
-			/*line main_async.go:4350:4*/ if !ready {
+			/*line main_async.go:4368:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_labeled = labeledFuture{}
 			/*line main.go:551:2*/ fut.seq = []string{"return", "break", "continue", "inner", "switch"}
-			/*line main_async.go:4357:4*/ fut.i = 0
-			/*line main_async.go:4358:4*/ fallthrough
+			/*line main_async.go:4375:4*/ fut.i = 0
+			/*line main_async.go:4376:4*/ fallthrough
 		case 8:
 			/*line main.go:551:23*/ if !(fut.i < len(fut.seq)) {
-				/*line main_async.go:4361:5*/ state = 12
+				/*line main_async.go:4379:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
-			/*line main_async.go:4366:4*/ fut.mode = fut.seq[fut.i]
+			/*line main_async.go:4384:4*/ fut.mode = fut.seq[fut.i]
 			/*line main.go:552:36*/ fut.c_nested = initNestedFuture(fut.mode)
-			/*line main_async.go:4368:4*/ fut.aw0 = &fut.c_nested
+			/*line main_async.go:4386:4*/ fut.aw0 = &fut.c_nested
 			fresh = true
 			fallthrough
 		case 10: // resumes at main.go:552:36
-			/*line main_async.go:4372:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:552:36*/ r_5, ready = fut.aw0.(*nestedFuture).Poll(cx)
-			/*line main_async.go:4374:4*/ if driven {
+			/*line main_async.go:4392:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*nestedFuture), ready, fresh)
 			}
-			/*line main_async.go:4377:4*/ if !ready {
+			/*line main_async.go:4395:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_nested = nestedFuture{}
 			/*line main.go:552:3*/ fmt.Println("nested", take(&fut.mode), "=", r_5)
-			/*line main_async.go:4384:4*/ fallthrough
+			/*line main_async.go:4402:4*/ fallthrough
 		case 11:
-			/*line main_async.go:4386:4*/ fut.i++
-			/*line main_async.go:4387:4*/ state = 8
+			/*line main_async.go:4404:4*/ fut.i++
+			/*line main_async.go:4405:4*/ state = 8
 			continue
 		case 12:
 			/*line main.go:554:2*/ fut.c_goto = initGotoFuture()
-			/*line main_async.go:4391:4*/ fut.aw0 = &fut.c_goto
+			/*line main_async.go:4409:4*/ fut.aw0 = &fut.c_goto
 			fresh = true
 			fut.seq = nil
 			fallthrough
 		case 13: // resumes at main.go:554:2
-			/*line main_async.go:4396:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4414:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:554:2*/ _, ready = fut.aw0.(*gotoFuture).Poll(cx)
-			/*line main_async.go:4398:4*/ if driven {
+			/*line main_async.go:4416:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*gotoFuture), ready, fresh)
 			}
-			/*line main_async.go:4401:4*/ if !ready {
+			/*line main_async.go:4419:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_goto = gotoFuture{}
 			/*line main.go:555:2*/ fut.c_loopVars = initLoopVarsFuture()
-			/*line main_async.go:4408:4*/ fut.aw0 = &fut.c_loopVars
+			/*line main_async.go:4426:4*/ fut.aw0 = &fut.c_loopVars
 			fresh = true
 			fallthrough
 		case 14: // resumes at main.go:555:2
-			/*line main_async.go:4412:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4430:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:555:2*/ _, ready = fut.aw0.(*loopVarsFuture).Poll(cx)
-			/*line main_async.go:4414:4*/ if driven {
+			/*line main_async.go:4432:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*loopVarsFuture), ready, fresh)
 			}
-			/*line main_async.go:4417:4*/ if !ready {
+			/*line main_async.go:4435:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_loopVars = loopVarsFuture{}
 			/*line main.go:556:2*/ fut.c_once = initOnceFuture()
-			/*line main_async.go:4424:4*/ fut.aw0 = &fut.c_once
+			/*line main_async.go:4442:4*/ fut.aw0 = &fut.c_once
 			fresh = true
 			fallthrough
 		case 15: // resumes at main.go:556:2
-			/*line main_async.go:4428:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4446:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:556:2*/ _, ready = fut.aw0.(*onceFuture).Poll(cx)
-			/*line main_async.go:4430:4*/ if driven {
+			/*line main_async.go:4448:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*onceFuture), ready, fresh)
 			}
-			/*line main_async.go:4433:4*/ if !ready {
+			/*line main_async.go:4451:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_once = onceFuture{}
 			/*line main.go:557:2*/ fut.c_std = initStdFuture()
-			/*line main_async.go:4440:4*/ fut.aw0 = &fut.c_std
+			/*line main_async.go:4458:4*/ fut.aw0 = &fut.c_std
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:557:2
-			/*line main_async.go:4444:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4462:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:557:2*/ _, ready = fut.aw0.(*stdFuture).Poll(cx)
-			/*line main_async.go:4446:4*/ if driven {
+			/*line main_async.go:4464:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stdFuture), ready, fresh)
 			}
-			/*line main_async.go:4449:4*/ if !ready {
+			/*line main_async.go:4467:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_std = stdFuture{}
 			/*line main.go:558:2*/ fut.c_defined = initDefinedFuture()
-			/*line main_async.go:4456:4*/ fut.aw0 = &fut.c_defined
+			/*line main_async.go:4474:4*/ fut.aw0 = &fut.c_defined
 			fresh = true
 			fallthrough
 		case 17: // resumes at main.go:558:2
-			/*line main_async.go:4460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4478:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:558:2*/ _, ready = fut.aw0.(*definedFuture).Poll(cx)
-			/*line main_async.go:4462:4*/ if driven {
+			/*line main_async.go:4480:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*definedFuture), ready, fresh)
 			}
-			/*line main_async.go:4465:4*/ if !ready {
+			/*line main_async.go:4483:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_defined = definedFuture{}
 			/*line main.go:559:2*/ fut.c_assign = initAssignFuture()
-			/*line main_async.go:4472:4*/ fut.aw0 = &fut.c_assign
+			/*line main_async.go:4490:4*/ fut.aw0 = &fut.c_assign
 			fresh = true
 			fallthrough
 		case 18: // resumes at main.go:559:2
-			/*line main_async.go:4476:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4494:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:559:2*/ _, ready = fut.aw0.(*assignFuture).Poll(cx)
-			/*line main_async.go:4478:4*/ if driven {
+			/*line main_async.go:4496:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*assignFuture), ready, fresh)
 			}
-			/*line main_async.go:4481:4*/ if !ready {
+			/*line main_async.go:4499:4*/ if !ready {
 				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_assign = assignFuture{}
 			/*line main.go:560:2*/ fut.c_keptJump = initKeptJumpFuture()
-			/*line main_async.go:4488:4*/ fut.aw0 = &fut.c_keptJump
+			/*line main_async.go:4506:4*/ fut.aw0 = &fut.c_keptJump
 			fresh = true
 			fallthrough
 		case 19: // resumes at main.go:560:2
-			/*line main_async.go:4492:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4510:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:560:2*/ _, ready = fut.aw0.(*keptJumpFuture).Poll(cx)
-			/*line main_async.go:4494:4*/ if driven {
+			/*line main_async.go:4512:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*keptJumpFuture), ready, fresh)
 			}
-			/*line main_async.go:4497:4*/ if !ready {
+			/*line main_async.go:4515:4*/ if !ready {
 				fut.state = 19
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_keptJump = keptJumpFuture{}
 			/*line main.go:561:24*/ fut.c_method = initMethodFuture(&tree{vals: []int{4, 5, 6}})
-			/*line main_async.go:4504:4*/ fut.aw0 = &fut.c_method
+			/*line main_async.go:4522:4*/ fut.aw0 = &fut.c_method
 			fresh = true
 			fallthrough
 		case 20: // resumes at main.go:561:24
-			/*line main_async.go:4508:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4526:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:561:24*/ r_6, ready = fut.aw0.(*methodFuture).Poll(cx)
-			/*line main_async.go:4510:4*/ if driven {
+			/*line main_async.go:4528:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*methodFuture), ready, fresh)
 			}
-			/*line main_async.go:4513:4*/ if !ready {
+			/*line main_async.go:4531:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -4518,16 +4536,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_method = methodFuture{}
 			/*line main.go:561:2*/ fmt.Println("method", r_6)
 			/*line main.go:562:25*/ fut.c_closure = initClosureFuture()
-			/*line main_async.go:4521:4*/ fut.aw0 = &fut.c_closure
+			/*line main_async.go:4539:4*/ fut.aw0 = &fut.c_closure
 			fresh = true
 			fallthrough
 		case 21: // resumes at main.go:562:25
-			/*line main_async.go:4525:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4543:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:562:25*/ r_7, ready = fut.aw0.(*closureFuture).Poll(cx)
-			/*line main_async.go:4527:4*/ if driven {
+			/*line main_async.go:4545:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*closureFuture), ready, fresh)
 			}
-			/*line main_async.go:4530:4*/ if !ready {
+			/*line main_async.go:4548:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -4535,16 +4553,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_closure = closureFuture{}
 			/*line main.go:562:2*/ fmt.Println("closure", r_7)
 			/*line main.go:563:14*/ fut.c_sumSeq = initSumSeqFuture[string](Sorted(map[string]int{"a": 1, "b": 2}))
-			/*line main_async.go:4538:4*/ fut.aw0 = &fut.c_sumSeq
+			/*line main_async.go:4556:4*/ fut.aw0 = &fut.c_sumSeq
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:563:14
-			/*line main_async.go:4542:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4560:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:563:14*/ r_8, ready = fut.aw0.(*sumSeqFuture[string]).Poll(cx)
-			/*line main_async.go:4544:4*/ if driven {
+			/*line main_async.go:4562:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[string]), ready, fresh)
 			}
-			/*line main_async.go:4547:4*/ if !ready {
+			/*line main_async.go:4565:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -4552,16 +4570,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_sumSeq = sumSeqFuture[string]{}
 			/*line main.go:563:2*/ fmt.Println(r_8.V0, r_8.V1)
 			/*line main.go:564:14*/ fut.c_sumSeq_2 = initSumSeqFuture[float64](Sorted(map[float64]int{0.5: 3, 1.5: 4}))
-			/*line main_async.go:4555:4*/ fut.aw0 = &fut.c_sumSeq_2
+			/*line main_async.go:4573:4*/ fut.aw0 = &fut.c_sumSeq_2
 			fresh = true
 			fallthrough
 		case 23: // resumes at main.go:564:14
-			/*line main_async.go:4559:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4577:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:564:14*/ r_9, ready = fut.aw0.(*sumSeqFuture[float64]).Poll(cx)
-			/*line main_async.go:4561:4*/ if driven {
+			/*line main_async.go:4579:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*sumSeqFuture[float64]), ready, fresh)
 			}
-			/*line main_async.go:4564:4*/ if !ready {
+			/*line main_async.go:4582:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
@@ -4572,10 +4590,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:567:2*/ fut.neverTx, fut.neverRx = syncx.NewChannel[int](1)
 			/*line main.go:568:2*/ fut.h = rt.SpawnInlineIn[int, waitInFuture](cx, initWaitInFuture(fut.readyTx, fut.neverRx))
 			/*line main.go:569:14*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4575:4*/ fallthrough
+			/*line main_async.go:4593:4*/ fallthrough
 		case 24: // resumes at main.go:569:14
 			/*line main.go:569:14*/ r_10, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4578:4*/ if !ready {
+			/*line main_async.go:4596:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
@@ -4584,11 +4602,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:570:2*/ fmt.Println("task is", where)
 			/*line main.go:571:2*/ fut.h.Abort()
 			/*line main.go:572:12*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4587:4*/ fut.h = nil
+			/*line main_async.go:4605:4*/ fut.h = nil
 			fallthrough
 		case 25: // resumes at main.go:572:12
 			/*line main.go:572:12*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4591:4*/ if !ready {
+			/*line main_async.go:4609:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -4598,11 +4616,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:574:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
 			/*line main.go:575:2*/ fut.h = rt.SpawnInlineIn[int, waitNestedFuture](cx, initWaitNestedFuture(take(&fut.readyTx), take(&fut.neverRx)))
 			/*line main.go:576:13*/ fut.av0 = fut.readyRx.MakeRecv()
-			/*line main_async.go:4601:4*/ fut.readyRx = nil
+			/*line main_async.go:4619:4*/ fut.readyRx = nil
 			fallthrough
 		case 26: // resumes at main.go:576:13
 			/*line main.go:576:13*/ r_12, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:4605:4*/ if !ready {
+			/*line main_async.go:4623:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -4611,11 +4629,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:577:2*/ fmt.Println("task is", where)
 			/*line main.go:578:2*/ fut.h.Abort()
 			/*line main.go:579:11*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:4614:4*/ fut.h = nil
+			/*line main_async.go:4632:4*/ fut.h = nil
 			fallthrough
 		case 27: // resumes at main.go:579:11
 			/*line main.go:579:11*/ r_13, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:4618:4*/ if !ready {
+			/*line main_async.go:4636:4*/ if !ready {
 				fut.state = 27
 				return zero, false
 			}
@@ -4624,11 +4642,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:580:2*/ fmt.Println("cancelled", errors.As(err, fut.je) && (*fut.je).IsCancelled())
 			/*line main.go:581:2*/ _ = take(&fut.neverTx)
 			{
-				/*line main_async.go:4627:5*/ fut.state = -1
+				/*line main_async.go:4645:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:4631:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:4649:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

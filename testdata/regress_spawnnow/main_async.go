@@ -612,7 +612,7 @@ poll:
 			/*line main_async.go:612:4*/ fallthrough
 		case 9:
 			/*line main.go:145:20*/ if !(fut.v2 < len(fut.seq_2)) {
-				/*line main_async.go:615:5*/ state = 14
+				/*line main_async.go:615:5*/ state = 15
 				continue
 			}
 			fallthrough
@@ -632,114 +632,116 @@ poll:
 			/*line main.go:147:4*/ v, ok, err_2 = r_9.V0, r_9.V1, r_9.V2
 			/*line main.go:148:4*/ if !ok {
 				/*line main.go:149:5*/ {
-					state = 13
+					state = 14
 					continue poll
 				}
 			}
+			/*line main_async.go:639:4*/ fallthrough
+		case 13:
 			/*line main.go:151:4*/ if err_2 == nil {
 				/*line main.go:152:5*/ fut.v1 += v
 			}
-			/*line main_async.go:642:4*/ state = 11
-			continue
-		case 13:
-			/*line main_async.go:645:4*/ fut.v2++
-			/*line main_async.go:646:4*/ state = 9
+			/*line main_async.go:644:4*/ state = 11
 			continue
 		case 14:
+			/*line main_async.go:647:4*/ fut.v2++
+			/*line main_async.go:648:4*/ state = 9
+			continue
+		case 15:
 			/*line main.go:156:2*/ fmt.Println("sets", fut.v1, (*fut.g).label)
 			/*line main.go:159:2*/ fut.hs = nil
 			/*line main.go:160:2*/ for i := range seq(3) {
 				/*line main.go:161:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, 3)))
 			}
 			/*line main.go:163:2*/ fut.v1 = 0
-			/*line main_async.go:655:4*/ fallthrough
-		case 15:
+			/*line main_async.go:657:4*/ fallthrough
+		case 16:
 			/*line main.go:163:20*/ if !(fut.v1 < len(fut.hs)) {
-				/*line main_async.go:658:5*/ state = 19
+				/*line main_async.go:660:5*/ state = 20
 				continue
 			}
 			fallthrough
-		case 16:
-			/*line main_async.go:663:4*/ h = fut.hs[fut.v1]
+		case 17:
+			/*line main_async.go:665:4*/ h = fut.hs[fut.v1]
 			/*line main.go:164:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:665:4*/ fut.g = nil
+			/*line main_async.go:667:4*/ fut.g = nil
 			fut.s = nil
 			fut.seq_2 = nil
 			fallthrough
-		case 17: // resumes at main.go:164:11
+		case 18: // resumes at main.go:164:11
 			/*line main.go:164:11*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:671:4*/ if !ready {
-				fut.state = 17
+			/*line main_async.go:673:4*/ if !ready {
+				fut.state = 18
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:164:3*/ v_2, _ = r_10.V0, r_10.V1
 			/*line main.go:165:3*/ fmt.Println("seq", fut.v1, v_2)
-			/*line main_async.go:678:4*/ fallthrough
-		case 18:
-			/*line main_async.go:680:4*/ fut.v1++
-			/*line main_async.go:681:4*/ state = 15
-			continue
+			/*line main_async.go:680:4*/ fallthrough
 		case 19:
+			/*line main_async.go:682:4*/ fut.v1++
+			/*line main_async.go:683:4*/ state = 16
+			continue
+		case 20:
 			/*line main.go:170:2*/ fut.done = new(atomic.Int32)
 			/*line main.go:171:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(0, fut.done))
 			/*line main.go:172:2*/ rt.SpawnInlineIn[struct{}, chainFuture](cx, initChainFuture(50, fut.done))
 			/*line main.go:173:2*/ fut.c_waitFor = initWaitForFuture(fut.done, 2)
-			/*line main_async.go:688:4*/ fut.aw0 = &fut.c_waitFor
+			/*line main_async.go:690:4*/ fut.aw0 = &fut.c_waitFor
 			fresh = true
 			fut.g = nil
 			fut.s = nil
 			fut.hs = nil
 			fut.seq_2 = nil
 			fallthrough
-		case 20: // resumes at main.go:173:2
-			/*line main_async.go:696:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 21: // resumes at main.go:173:2
+			/*line main_async.go:698:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:173:2*/ _, ready = fut.aw0.(*waitForFuture).Poll(cx)
-			/*line main_async.go:698:4*/ if driven {
+			/*line main_async.go:700:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*waitForFuture), ready, fresh)
 			}
-			/*line main_async.go:701:4*/ if !ready {
-				fut.state = 20
+			/*line main_async.go:703:4*/ if !ready {
+				fut.state = 21
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_waitFor = waitForFuture{}
 			/*line main.go:174:2*/ fmt.Println("chain", (*fut.done).Load())
 			/*line main.go:177:8*/ fut.c_handle = initHandleFuture(6)
-			/*line main_async.go:709:4*/ fut.aw0 = &fut.c_handle
+			/*line main_async.go:711:4*/ fut.aw0 = &fut.c_handle
 			fresh = true
 			fut.done = nil
 			fallthrough
-		case 21: // resumes at main.go:177:8
-			/*line main_async.go:714:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+		case 22: // resumes at main.go:177:8
+			/*line main_async.go:716:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:177:8*/ r_11, ready = fut.aw0.(*handleFuture).Poll(cx)
-			/*line main_async.go:716:4*/ if driven {
+			/*line main_async.go:718:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*handleFuture), ready, fresh)
 			}
-			/*line main_async.go:719:4*/ if !ready {
-				fut.state = 21
+			/*line main_async.go:721:4*/ if !ready {
+				fut.state = 22
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_handle = handleFuture{}
 			/*line main.go:177:2*/ hr = r_11
 			/*line main.go:178:11*/ fut.aw0 = hr.JoinAsync()
-			/*line main_async.go:727:4*/ fallthrough
-		case 22: // resumes at main.go:178:11
+			/*line main_async.go:729:4*/ fallthrough
+		case 23: // resumes at main.go:178:11
 			/*line main.go:178:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:730:4*/ if !ready {
-				fut.state = 22
+			/*line main_async.go:732:4*/ if !ready {
+				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:178:2*/ rv, _ = r_12.V0, r_12.V1
 			/*line main.go:179:2*/ fmt.Println("returned", rv)
 			{
-				/*line main_async.go:738:5*/ fut.state = -1
+				/*line main_async.go:740:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:742:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:744:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -778,13 +780,13 @@ func (fut *mainFuture) Trace() rt.Trace {
 		t.Line, t.Awaiting = 132, fut.aw0
 	case 12:
 		t.Line, t.Awaiting = 147, fut.aw0
-	case 17:
+	case 18:
 		t.Line, t.Awaiting = 164, fut.aw0
-	case 20:
-		t.Line, t.Awaiting = 173, fut.aw0
 	case 21:
-		t.Line, t.Awaiting = 177, fut.aw0
+		t.Line, t.Awaiting = 173, fut.aw0
 	case 22:
+		t.Line, t.Awaiting = 177, fut.aw0
+	case 23:
 		t.Line, t.Awaiting = 178, fut.aw0
 	}
 	return t

@@ -494,24 +494,26 @@ poll:
 			/*line main.go:82:3*/ v, ok, err = r.V0, r.V1, r.V2
 			/*line main.go:83:3*/ if !ok {
 				/*line main.go:84:4*/ {
-					state = 3
+					state = 4
 					continue poll
 				}
 			}
+			/*line main_async.go:501:4*/ fallthrough
+		case 3:
 			/*line main.go:86:3*/ if err == nil {
 				/*line main.go:87:4*/ fut.sum += v
 			}
-			/*line main_async.go:504:4*/ state = 1
+			/*line main_async.go:506:4*/ state = 1
 			continue
-		case 3:
+		case 4:
 			/*line main.go:90:16*/ fut.aw0 = fut.ps.JoinNextAsync()
-			/*line main_async.go:508:4*/ fut.set = nil
+			/*line main_async.go:510:4*/ fut.set = nil
 			fut.ps = nil
 			fallthrough
-		case 4: // resumes at main.go:90:16
+		case 5: // resumes at main.go:90:16
 			/*line main.go:90:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:513:4*/ if !ready {
-				fut.state = 4
+			/*line main_async.go:515:4*/ if !ready {
+				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
@@ -519,46 +521,46 @@ poll:
 			/*line main.go:91:2*/ fmt.Println("sets", fut.sum, v_2, ok_2, err_2)
 			/*line main.go:92:2*/ hn = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("worker-", 4), initWorkerFuture(4, 2))
 			/*line main.go:93:13*/ fut.aw0 = hn.JoinAsync()
-			/*line main_async.go:522:4*/ fallthrough
-		case 5: // resumes at main.go:93:13
+			/*line main_async.go:524:4*/ fallthrough
+		case 6: // resumes at main.go:93:13
 			/*line main.go:93:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
-				fut.state = 5
+			/*line main_async.go:527:4*/ if !ready {
+				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:93:2*/ nv, err_2 = r_3.V0, r_3.V1
 			/*line main.go:94:2*/ fmt.Println("named", nv, err_2)
 			/*line main.go:96:29*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(1, 3))
-			/*line main_async.go:533:4*/ fallthrough
-		case 6: // resumes at main.go:96:29
+			/*line main_async.go:535:4*/ fallthrough
+		case 7: // resumes at main.go:96:29
 			/*line main.go:96:29*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:536:4*/ if !ready {
-				fut.state = 6
+			/*line main_async.go:538:4*/ if !ready {
+				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:96:2*/ ht = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(r_4, 2))
 			/*line main.go:97:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:543:4*/ fallthrough
-		case 7: // resumes at main.go:97:13
+			/*line main_async.go:545:4*/ fallthrough
+		case 8: // resumes at main.go:97:13
 			/*line main.go:97:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:546:4*/ if !ready {
-				fut.state = 7
+			/*line main_async.go:548:4*/ if !ready {
+				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:97:2*/ tv, err_2 = r_5.V0, r_5.V1
 			/*line main.go:98:2*/ fmt.Println("spilled", tv, err_2)
 			{
-				/*line main_async.go:554:5*/ fut.state = -1
+				/*line main_async.go:556:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:558:4*/ fut.state = -1
+			/*line main_async.go:560:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:561:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:563:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -590,13 +592,13 @@ func (fut *setsFuture) Trace() rt.Trace {
 	switch fut.state {
 	case 2:
 		t.Line, t.Awaiting = 82, fut.aw0
-	case 4:
-		t.Line, t.Awaiting = 90, fut.aw0
 	case 5:
-		t.Line, t.Awaiting = 93, fut.aw0
+		t.Line, t.Awaiting = 90, fut.aw0
 	case 6:
-		t.Line, t.Awaiting = 96, fut.aw0
+		t.Line, t.Awaiting = 93, fut.aw0
 	case 7:
+		t.Line, t.Awaiting = 96, fut.aw0
+	case 8:
 		t.Line, t.Awaiting = 97, fut.aw0
 	}
 	return t
@@ -663,10 +665,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:103:2*/ h = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(2, 5))
 			/*line main.go:104:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:666:4*/ fallthrough
+			/*line main_async.go:668:4*/ fallthrough
 		case 1: // resumes at main.go:104:12
 			/*line main.go:104:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:669:4*/ if !ready {
+			/*line main_async.go:671:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -678,39 +680,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:109:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, i)))
 			}
 			/*line main.go:111:2*/ fut.i_2 = 0
-			/*line main_async.go:681:4*/ fallthrough
+			/*line main_async.go:683:4*/ fallthrough
 		case 2:
 			/*line main.go:111:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:684:5*/ state = 6
+				/*line main_async.go:686:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:689:4*/ h_2 = fut.hs[fut.i_2]
+			/*line main_async.go:691:4*/ h_2 = fut.hs[fut.i_2]
 			/*line main.go:112:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:691:4*/ fallthrough
+			/*line main_async.go:693:4*/ fallthrough
 		case 4: // resumes at main.go:112:13
 			/*line main.go:112:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:694:4*/ if !ready {
+			/*line main_async.go:696:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:112:3*/ v_2, err_2 = r_3.V0, r_3.V1
 			/*line main.go:113:3*/ fmt.Println("worker", fut.i_2+1, v_2, err_2)
-			/*line main_async.go:701:4*/ fallthrough
+			/*line main_async.go:703:4*/ fallthrough
 		case 5:
-			/*line main_async.go:703:4*/ fut.i_2++
-			/*line main_async.go:704:4*/ state = 2
+			/*line main_async.go:705:4*/ fut.i_2++
+			/*line main_async.go:706:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:116:2*/ hp = rt.SpawnInlineIn[rt.Tuple2[int, string], pairFuture](cx, initPairFuture(7))
 			/*line main.go:117:14*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:709:4*/ fut.hs = nil
+			/*line main_async.go:711:4*/ fut.hs = nil
 			fallthrough
 		case 7: // resumes at main.go:117:14
 			/*line main.go:117:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
-			/*line main_async.go:713:4*/ if !ready {
+			/*line main_async.go:715:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -719,10 +721,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:121:2*/ hf = rt.SpawnInlineIn[int, fanoutFuture](cx, initFanoutFuture(5))
 			/*line main.go:122:13*/ fut.aw0 = hf.JoinAsync()
-			/*line main_async.go:722:4*/ fallthrough
+			/*line main_async.go:724:4*/ fallthrough
 		case 8: // resumes at main.go:122:13
 			/*line main.go:122:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:725:4*/ if !ready {
+			/*line main_async.go:727:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -731,10 +733,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:123:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:126:2*/ hb = rt.SpawnInlineIn[int, boomFuture](cx, initBoomFuture(3))
 			/*line main.go:127:13*/ fut.aw0 = hb.JoinAsync()
-			/*line main_async.go:734:4*/ fallthrough
+			/*line main_async.go:736:4*/ fallthrough
 		case 9: // resumes at main.go:127:13
 			/*line main.go:127:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:737:4*/ if !ready {
+			/*line main_async.go:739:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -743,10 +745,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:128:2*/ je = new(*rt.JoinError)
 			/*line main.go:129:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:132:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:746:4*/ fallthrough
+			/*line main_async.go:748:4*/ fallthrough
 		case 10: // resumes at main.go:132:8
 			/*line main.go:132:8*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:749:4*/ if !ready {
+			/*line main_async.go:751:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -754,10 +756,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:132:2*/ av = r_7
 			/*line main.go:133:2*/ fmt.Println("await", av)
 			/*line main.go:134:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:757:4*/ fallthrough
+			/*line main_async.go:759:4*/ fallthrough
 		case 11: // resumes at main.go:134:8
 			/*line main.go:134:8*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:760:4*/ if !ready {
+			/*line main_async.go:762:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -765,10 +767,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:134:2*/ ap = r_8
 			/*line main.go:135:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
 			/*line main.go:136:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:768:4*/ fallthrough
+			/*line main_async.go:770:4*/ fallthrough
 		case 12: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:771:4*/ if !ready {
+			/*line main_async.go:773:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -776,10 +778,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:136:2*/ r = r_9
 			/*line main.go:137:2*/ fmt.Println("ready", r)
 			/*line main.go:140:11*/ fut.aw0 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 4)).JoinAsync()
-			/*line main_async.go:779:4*/ fallthrough
+			/*line main_async.go:781:4*/ fallthrough
 		case 13: // resumes at main.go:140:11
 			/*line main.go:140:11*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:782:4*/ if !ready {
+			/*line main_async.go:784:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -789,10 +791,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ ha = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 1000000))
 			/*line main.go:145:2*/ ha.Abort()
 			/*line main.go:146:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:792:4*/ fallthrough
+			/*line main_async.go:794:4*/ fallthrough
 		case 14: // resumes at main.go:146:11
 			/*line main.go:146:11*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:795:4*/ if !ready {
+			/*line main_async.go:797:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -802,10 +804,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:148:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			/*line main.go:150:2*/ ht = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(4))
 			/*line main.go:151:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:805:4*/ fallthrough
+			/*line main_async.go:807:4*/ fallthrough
 		case 15: // resumes at main.go:151:13
 			/*line main.go:151:13*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:808:4*/ if !ready {
+			/*line main_async.go:810:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -813,27 +815,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:151:2*/ tv, err = r_12.V0, r_12.V1
 			/*line main.go:152:2*/ fmt.Println("tree", tv, err)
 			/*line main.go:153:2*/ fut.c_sets = initSetsFuture()
-			/*line main_async.go:816:4*/ fut.aw0 = &fut.c_sets
+			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_sets
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:153:2
-			/*line main_async.go:820:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:822:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:2*/ _, ready = fut.aw0.(*setsFuture).Poll(cx)
-			/*line main_async.go:822:4*/ if driven {
+			/*line main_async.go:824:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setsFuture), ready, fresh)
 			}
-			/*line main_async.go:825:4*/ if !ready {
+			/*line main_async.go:827:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sets = setsFuture{}
 			{
-				/*line main_async.go:832:5*/ fut.state = -1
+				/*line main_async.go:834:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:836:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:838:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
