@@ -80,14 +80,7 @@ func (d *Driver) Flush(b *Batch, hint int) {
 		earliest = min(earliest, deadline)
 	}
 	s.unlockArmed()
-	// As in Arm: this load, after the inserts, cannot miss a holder that
-	// parks past the earliest deadline (see Park).
-	if uint64(earliest) < d.parkedUntil.Load() {
-		d.Unpark()
-	}
-	if d.bg != nil {
-		d.bg.ensureRunning(d)
-	}
+	d.armed(earliest)
 }
 
 // unlockArmed announces the timers just inserted under s.mu (busy, as insert

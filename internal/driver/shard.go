@@ -35,10 +35,7 @@ type shard struct {
 func (s *shard) insert(t *Timer, deadline timewheel.Tick) {
 	s.mu.Lock()
 	s.wheel.Insert(&t.entry, deadline)
-	if !s.busy.Load() {
-		s.busy.Store(true)
-	}
-	s.mu.Unlock()
+	s.unlockArmed()
 }
 
 // cancel disarms t and reports whether it was pending, and whether the shard

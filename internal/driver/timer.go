@@ -139,9 +139,15 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	// waker now, and the insert's lock publishes it.
 	t.entry.Init(w)
 	s.insert(t, deadline)
-	// See Park for why this load, after the insert, cannot miss a holder
-	// that parks past the deadline.
-	if uint64(deadline) < d.parkedUntil.Load() {
+	d.armed(deadline)
+}
+
+// armed follows the insertion of timers whose earliest deadline is
+// earliest: it unparks the parked holder if that sleeps past it, and starts
+// the default driver's background goroutine. See Park for why this load,
+// made after the inserts, cannot miss a holder that parks past earliest.
+func (d *Driver) armed(earliest timewheel.Tick) {
+	if uint64(earliest) < d.parkedUntil.Load() {
 		d.Unpark()
 	}
 	if d.bg != nil {
