@@ -127,9 +127,11 @@ func (r *Runtime) Dump() TaskDump {
 	return d
 }
 
-// listTasks copies each shard of the owned list under its mutex.
+// listTasks copies the tasks in no shard (multiThread.unlisted), then each
+// shard of the owned list under its mutex, leaving out what it copied first.
 func (m *multiThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration, bool) {
 	var pause time.Duration
+	extra := m.unlisted(nil)
 	for i := range m.owned {
 		s := &m.owned[i]
 		// Make room before holding the shard (no allocation under it).
@@ -140,12 +142,14 @@ func (m *multiThread) listTasks(out []*taskHeader) ([]*taskHeader, time.Duration
 		s.mu.Lock()
 		t0 := time.Now()
 		for h := s.list.head; h != nil; h = h.next {
-			out = append(out, h)
+			if len(extra) == 0 || !slices.Contains(extra, h) {
+				out = append(out, h)
+			}
 		}
 		pause = max(pause, time.Since(t0))
 		s.mu.Unlock()
 	}
-	return out, pause, true
+	return append(out, extra...), pause, true
 }
 
 // ctDumpReq is a dump's request to a current-thread runtime's core holder.
@@ -216,13 +220,24 @@ func (s *currentThread) serveDump(c *worker) {
 	close(q.done)
 }
 
-// copyTasks appends the owned list and the unadopted tasks of the inject
-// queue; the caller holds the core.
+// copyTasks appends the owned list, the unbound tasks (in the local queue,
+// and the one being polled if the dump comes from its first poll) and the
+// unadopted tasks of the inject queue; the caller holds the core.
 func (s *currentThread) copyTasks(out []*taskHeader) []*taskHeader {
 	c := s.core
-	out = slices.Grow(out, c.owned.n) // a current-thread runtime has no shards to split the pause
+	out = slices.Grow(out, c.owned.n+c.unbound) // a current-thread runtime has no shards to split the pause
 	for h := c.owned.head; h != nil; h = h.next {
 		out = append(out, h)
+	}
+	if c.unbound > 0 {
+		if h := c.cx.task; h != nil && h.flags.Load()&flagBound == 0 {
+			out = append(out, h)
+		}
+		for i := range c.local.len() {
+			if h := c.local.at(i); h.flags.Load()&flagBound == 0 && h.state.load()&stateComplete == 0 {
+				out = append(out, h)
+			}
+		}
 	}
 	iq := &s.r.inject
 	iq.mu.Lock()

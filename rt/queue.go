@@ -36,6 +36,9 @@ const localQueueShrink = 4 * localQueueInitial
 
 func (q *localQueue) len() int { return q.n }
 
+// at returns the i-th oldest queued task, 0 <= i < len().
+func (q *localQueue) at(i int) *taskHeader { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+
 func (q *localQueue) push(t *taskHeader) {
 	if q.n == len(q.buf) {
 		q.grow()

@@ -80,21 +80,17 @@ func (s *currentThread) unparkOne() {
 	}
 }
 
-func (s *currentThread) bind(w *worker, h *taskHeader) bool {
-	if w != nil {
-		w.owned.pushNew(h) // w is the core: its holder is spawning h, unseen so far
-		return true
-	}
-	// From another goroutine: the core adopts the task when it first takes
-	// it off the inject queue (the inject queue refuses it after shutdown).
-	return true
-}
+// bind is called for a task spawned from another goroutine (a spawn from
+// a poll on the core is listed at its first suspension: see spawnLocal):
+// the core adopts the task when it first takes it off the inject queue
+// (the inject queue refuses it after shutdown).
+func (s *currentThread) bind(*worker, *taskHeader) bool { return true }
 
+// unbind is called for bound tasks only, by the core.
 func (s *currentThread) unbind(w *worker, h *taskHeader) {
 	if w != nil {
 		w.owned.remove(h)
 	}
-	// w == nil: a task cancelled by its spawner, never bound.
 }
 
 func (s *currentThread) localDepth() int { return int(s.r.stats.localDepthCT.Load()) }
@@ -363,7 +359,13 @@ func (s *currentThread) shutdown(time.Duration) bool {
 	for _, h := range s.r.inject.close() {
 		c.adopt(h)
 	}
-	for c.local.pop() != nil {
+	// The local queue holds the only reference the runtime has to a task
+	// spawned from a poll and never polled: cancel those here. The other
+	// entries are bound tasks, cancelled below.
+	for h := c.local.pop(); h != nil; h = c.local.pop() {
+		if h.flags.Load()&flagBound == 0 && h.state.shutdown() {
+			h.self().cancelTask(c)
+		}
 	}
 	// Every incomplete task is on the owned list now. Cancelling one may wake
 	// or abort others; those pushes are refused (the inject queue is closed)
@@ -390,5 +392,5 @@ func (s *currentThread) flush(c *worker) {
 	st := &s.r.stats
 	c.stats.flush(st)
 	st.localDepthCT.Store(int64(c.local.len()))
-	st.liveCT.Store(int64(c.owned.n))
+	st.liveCT.Store(int64(c.owned.n + c.unbound))
 }

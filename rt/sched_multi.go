@@ -2,6 +2,7 @@ package rt
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,10 @@ type multiThread struct {
 	workers []*worker // immutable
 	idle    idleState
 
-	shut    atomic.Bool   // Shutdown started: workers stop at their next check
+	_    [64]byte
+	shut atomic.Bool // Shutdown started: workers stop at their next check; read at every spawn into a LIFO slot
+	_    [63]byte    // shut alone on its cache line: idle's counters change all the time
+
 	running atomic.Int32  // worker goroutines not yet exited
 	exited  chan struct{} // closed by the last worker goroutine to exit
 
@@ -88,11 +92,49 @@ func (m *multiThread) bind(_ *worker, h *taskHeader) bool {
 	return true
 }
 
+// bindVisible is bind for a task that other goroutines may already see
+// (a joiner may be taking its join lock): an unbound task leaving a LIFO
+// slot for a ring, or suspending after its first poll.
+func (m *multiThread) bindVisible(h *taskHeader) bool {
+	s := &m.owned[h.id&m.ownedMask]
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	s.list.push(h)
+	s.mu.Unlock()
+	return true
+}
+
+// unbind is called for bound tasks only (task.completed).
 func (m *multiThread) unbind(_ *worker, h *taskHeader) {
 	s := &m.owned[h.id&m.ownedMask]
 	s.mu.Lock()
 	s.list.remove(h)
 	s.mu.Unlock()
+}
+
+// unlisted appends the tasks that no owned shard lists: unbound tasks in
+// LIFO slots (never polled) and in firstPoll (in their first poll, or
+// just taken for it), each once, complete ones left out. The slots are
+// read before the firstPoll words, and the caller reads the shards after
+// both: a task taken from a slot after the slot was read was published in
+// firstPoll before, and one that was bound after its firstPoll was read
+// is on its shard (see "Owned tasks" in doc.go).
+func (m *multiThread) unlisted(out []*taskHeader) []*taskHeader {
+	add := func(h *taskHeader) {
+		if h != nil && h.flags.Load()&flagBound == 0 && h.state.load()&stateComplete == 0 && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	for _, w := range m.workers {
+		add(w.lifo.Load())
+	}
+	for _, w := range m.workers {
+		add(w.firstPoll.Load())
+	}
+	return out
 }
 
 func (m *multiThread) localDepth() int {
@@ -106,8 +148,11 @@ func (m *multiThread) localDepth() int {
 	return n
 }
 
+// liveTasks counts the bound tasks and the unlisted ones. A task bound
+// between the two reads counts twice: the gauge is exact while nothing
+// is being spawned.
 func (m *multiThread) liveTasks() int {
-	n := 0
+	n := len(m.unlisted(make([]*taskHeader, 0, 2*len(m.workers))))
 	for i := range m.owned {
 		s := &m.owned[i]
 		s.mu.Lock()
@@ -196,10 +241,8 @@ func (w *worker) nextMT() *taskHeader {
 			return w.found(h)
 		}
 	}
-	if w.lifo.Load() != nil {
-		if h := w.lifo.Swap(nil); h != nil {
-			return w.found(h)
-		}
+	if h := w.takeLIFO(); h != nil {
+		return w.found(h)
 	}
 	if h := w.run.pop(); h != nil {
 		w.touchNext()
@@ -300,10 +343,24 @@ func (w *worker) steal() *taskHeader {
 			continue
 		}
 		runtime.Gosched()
-		if h := v.lifo.Swap(nil); h != nil {
+		// As takeLIFO, for another worker's slot: publish an unbound task
+		// before taking it, and take only the task published (the owner
+		// may have replaced it meanwhile).
+		h := v.lifo.Load()
+		if h == nil {
+			continue
+		}
+		unbound := h.flags.Load()&flagBound == 0
+		if unbound {
+			w.firstPoll.Store(h)
+		}
+		if v.lifo.CompareAndSwap(h, nil) {
 			w.stats.steals++
 			w.stats.stolen++
 			return h
+		}
+		if unbound {
+			w.firstPoll.Store(nil) // h is elsewhere: not twice in a gauge
 		}
 	}
 	return nil
@@ -372,11 +429,18 @@ func (m *multiThread) shutdown(timeout time.Duration) bool {
 		w.park.unpark(r.drv)
 	}
 	stopped := waitTimeout(m.exited, timeout)
+	// A task in a LIFO slot that was never polled is on no owned list:
+	// cancel it here. A worker that did not stop may still spawn into
+	// its slot; it sees shut and takes such a task back (spawnLocal).
+	for _, w := range m.workers {
+		if h := w.lifo.Swap(nil); h != nil && h.flags.Load()&flagBound == 0 {
+			r.cancelUnstarted(h)
+		}
+	}
 	if stopped {
-		// Queue entries left behind are stale now (their tasks are bound and
+		// Ring entries left behind are stale now (their tasks are bound and
 		// get cancelled below): drop them so they hold no memory.
 		for _, w := range m.workers {
-			w.lifo.Store(nil)
 			for w.run.pop() != nil {
 			}
 		}

@@ -22,12 +22,22 @@ type worker struct {
 
 	// Current-thread only (owner-only).
 	local localQueue // growable FIFO
-	owned taskList   // every spawned, not yet completed task bound to the runtime
+	owned taskList   // every bound, not yet completed task (see "Owned tasks" in doc.go)
+	// unbound counts the tasks spawned from polls on the core that are not
+	// on owned: queued in local, never polled, or in their first poll.
+	unbound int
 
 	// Multi-thread only.
 	run  ringOwner                  // owner-only handle on the ring
 	ring *ring                      // immutable; stealers reach it through ringStealer
 	lifo atomic.Pointer[taskHeader] // the task the running task just woke; owner sets, owner or a parking stealer takes
+	// firstPoll is the last unbound task this worker took out of a LIFO
+	// slot to poll (its own or, parking, another's), published before the
+	// take so that a dump or a gauge finds the task between the slot and
+	// its owned shard. Written by the owner; read by Dump and liveTasks,
+	// which skip it once it is bound or complete: it is not cleared after
+	// the poll, so it may keep one completed task reachable.
+	firstPoll atomic.Pointer[taskHeader]
 	// lifoEnabled is false during the last of maxLIFOPolls LIFO polls in a
 	// row; runTask turns it on again for the next task (owner-only).
 	lifoEnabled bool
@@ -165,8 +175,10 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 		// The displaced task goes to the back of the ring, and there is now
 		// more work here than this worker runs next: let a parked worker
 		// come and steal.
-		w.pushRing(prev)
-		w.mt.notifyParked()
+		if w.bindLeavingLIFO(prev) {
+			w.pushRing(prev)
+			w.mt.notifyParked()
+		}
 	}
 }
 
@@ -231,22 +243,82 @@ func (w *worker) spawnLocal(h *taskHeader) {
 	h.rt = r
 	h.state.start()
 	w.stats.spawned++
-	if !r.sched.bind(w, h) {
-		r.cancelUnstarted(h)
-		return
-	}
-	if w.mt == nil || !w.lifoEnabled {
-		w.scheduleLocal(h)
+	m := w.mt
+	if m == nil {
+		// Listed at its first suspension, if it has one (bindPolled);
+		// until then the core finds it in its local queue.
+		w.unbound++
+		w.local.push(h)
 		return
 	}
 	// Only the owner stores a task into the slot (a stealer only empties
-	// it), so a slot seen empty can be filled with a plain store.
-	if w.lifo.Load() == nil {
+	// it), so a slot seen empty can be filled with a plain store. A task
+	// in the slot stays unbound until its first poll suspends (see "Owned
+	// tasks" in doc.go). During the last LIFO poll of a run (slot off) the
+	// slot still takes the spawn if the ring is empty: runTask ends the
+	// run after that poll, and nextMT takes the slot's task next, as it
+	// would have popped it from the ring, with nothing queued ahead of it
+	// to starve; so a chain of spawns binds no task.
+	if w.lifo.Load() == nil && (w.lifoEnabled || w.ring.isEmpty()) {
 		w.lifo.Store(h)
+		// Shutdown sets shut, then empties every LIFO slot: either it
+		// finds h there or this load sees shut (both sequentially
+		// consistent), and whoever takes h from the slot cancels it.
+		if m.shut.Load() && w.lifo.CompareAndSwap(h, nil) {
+			r.cancelUnstarted(h)
+		}
+		return
+	}
+	// The ring is for bound tasks only: a stealer moves them where no
+	// dump can see them.
+	if !m.bind(w, h) {
+		r.cancelUnstarted(h)
+		return
+	}
+	if !w.lifoEnabled {
+		w.scheduleLocal(h)
 		return
 	}
 	w.pushRing(h)
-	w.mt.notifyParked()
+	m.notifyParked()
+}
+
+// takeLIFO takes the task in w's own LIFO slot to poll it; nil if the slot
+// is empty or a parking worker took it first. An unbound task is published
+// in firstPoll before it leaves the slot (see "Owned tasks" in doc.go).
+func (w *worker) takeLIFO() *taskHeader {
+	h := w.lifo.Load()
+	if h == nil {
+		return nil
+	}
+	if h.flags.Load()&flagBound == 0 {
+		w.firstPoll.Store(h)
+	}
+	// Only the owner fills the slot: the swap returns h, or nil.
+	return w.lifo.Swap(nil)
+}
+
+// bindLeavingLIFO binds h, a task taken out of a LIFO slot that goes to a
+// ring instead of being polled now (rings hold bound tasks only); false if
+// the runtime is shutting down, and then h is cancelled.
+func (w *worker) bindLeavingLIFO(h *taskHeader) bool {
+	if h.flags.Load()&flagBound != 0 || w.mt.bindVisible(h) {
+		return true
+	}
+	w.rt.cancelUnstarted(h)
+	return false
+}
+
+// bindPolled binds h, whose first poll on w just returned pending: from
+// now on only the owned list finds it while it waits. The caller holds
+// RUNNING; false if the runtime is shutting down (the caller cancels h).
+func (w *worker) bindPolled(h *taskHeader) bool {
+	if w.mt != nil {
+		return w.mt.bindVisible(h)
+	}
+	w.owned.push(h)
+	w.unbound--
+	return true
 }
 
 // ringRoom returns how many tasks the ring takes before it overflows
@@ -304,15 +376,14 @@ func (w *worker) runTask(h *taskHeader) {
 	w.lifoEnabled = true
 	h.self().run(w)
 	for n := 1; ; n++ {
-		if w.lifo.Load() == nil {
-			return
-		}
-		t := w.lifo.Swap(nil)
+		t := w.takeLIFO()
 		if t == nil {
-			return // a parking worker took it
+			return // empty, or a parking worker took it
 		}
 		if w.cx.budget == 0 {
-			w.pushRing(t) // out of budget: wait in the ring
+			if w.bindLeavingLIFO(t) {
+				w.pushRing(t) // out of budget: wait in the ring
+			}
 			return
 		}
 		if n >= maxLIFOPolls {
@@ -320,6 +391,11 @@ func (w *worker) runTask(h *taskHeader) {
 		}
 		w.stats.lifoHits++
 		t.self().run(w)
+		if !w.lifoEnabled {
+			// The run is over. A task the poll spawned into the slot
+			// (into an empty ring: see spawnLocal) is next in nextMT.
+			return
+		}
 	}
 }
 

@@ -125,7 +125,9 @@ const (
 	// flagBound is set by whoever may touch the owned list the task goes
 	// on (the current-thread core, or the multi-thread shard's mutex): the
 	// task was listed for Shutdown. It stays set when the task leaves the
-	// list at completion (taskList.remove).
+	// list at completion (taskList.remove). A task spawned from a poll is
+	// bound only when its first poll suspends, or when it goes to a ring
+	// unpolled (see "Owned tasks" in doc.go).
 	flagBound uint32 = 1 << iota
 	// flagSpawned is set by the poller of the SpawnAsync future: the task
 	// was handed to a runtime.
@@ -513,6 +515,13 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 		t.finish(w, nil, false)
 		return
 	}
+	// A task spawned from a poll is listed only from its first suspension
+	// on (see "Owned tasks" in doc.go); it is bound while this worker still
+	// holds RUNNING, so no other worker can complete it first.
+	if t.flags.Load()&flagBound == 0 && !w.bindPolled(&t.taskHeader) {
+		r.cancelTask(w) // shutting down: nobody else will find it
+		return
+	}
 	switch t.state.endPoll(yielded) {
 	case endPollIdle:
 	case endPollReschedule:
@@ -586,11 +595,16 @@ func (t *task[T]) finish(w *worker, jerr *JoinError, cancelled bool) {
 // completed is what follows COMPLETE: the name goes, the task leaves its
 // runtime's list.
 func (t *task[T]) completed(w *worker) {
-	if t.flags.Load()&flagNamed != 0 {
+	f := t.flags.Load()
+	if f&flagNamed != 0 {
 		taskNames.Delete(t.id)
 	}
 	if t.rt != nil {
-		t.rt.unbind(w, &t.taskHeader)
+		if f&flagBound != 0 {
+			t.rt.unbind(w, &t.taskHeader)
+		} else if w != nil && w.mt == nil {
+			w.unbound-- // a current-thread spawn from a poll that never suspended
+		}
 	}
 	if w != nil {
 		w.stats.completed++
