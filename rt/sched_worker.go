@@ -51,9 +51,6 @@ type worker struct {
 	pollEWMA float64 // owner-only: moving average of a poll's duration, in ns
 	busyFrom int64   // owner-only: clock (ns) at the end of the last full batch; 0 if not busy
 	cx       Context // owner-only: reused for every poll
-	// polling is the task whose Poll is running, for runBatch's recover.
-	// Owner-only; nil between polls.
-	polling runner
 	// goexited is set when a task's runtime.Goexit ended the goroutine
 	// running this worker (runBatch); a background driver reads it.
 	goexited bool
@@ -448,11 +445,13 @@ func (w *worker) tuneInterval(elapsed int64, n int) {
 // panicking task counts as run) and the caller starts the next one.
 func (w *worker) runBatch(max int, next func(w *worker) *taskHeader) (n int) {
 	defer func() {
-		t := w.polling
-		if t == nil {
+		// cx.task is the task whose Poll is running (task.poll): one
+		// pointer per poll, not a second field holding its runner too.
+		h := w.cx.task
+		if h == nil {
 			return // not a task panic (or no panic): let it propagate
 		}
-		w.polling = nil
+		t := h.self()
 		p := recover()
 		goexit := p == nil
 		if goexit {

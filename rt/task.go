@@ -483,13 +483,12 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	cx := &w.cx
 	cx.waker = t
 	cx.ownPoll()
+	// A panic in Poll unwinds to worker.runBatch, which recovers it once per
+	// batch rather than paying for a deferred recover on every poll, and
+	// hands it to panicked through cx.task.
 	cx.task = &t.taskHeader
 	cx.exhausted = false
 	w.stats.polls++
-	// A panic in Poll unwinds to worker.runBatch, which recovers it once per
-	// batch rather than paying for a deferred recover on every poll, and
-	// hands it to panicked through w.polling.
-	w.polling = r
 	var t0 int64
 	if w.obs != nil {
 		t0 = w.obs.beforePoll(&t.taskHeader)
@@ -504,7 +503,6 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	if w.obs != nil {
 		w.afterPoll(&t.taskHeader, fut, t0)
 	}
-	w.polling = nil
 	cx.task = nil
 	yielded := cx.endOwnPoll()
 	if cx.exhausted {
