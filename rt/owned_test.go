@@ -19,6 +19,7 @@ type ownedChild struct {
 	outcome atomic.Int32
 	mode    int // 0: completes in its first poll; 1: pending for ever; 2: yields once, then completes
 	polls   int
+	late    bool // spawned after Shutdown began: must never be polled
 }
 
 func (c *ownedChild) Poll(cx *Context) (struct{}, bool) {
@@ -63,7 +64,7 @@ func (s *ownedSpawner) Poll(cx *Context) (struct{}, bool) {
 		}
 	}
 	for i := 0; i < 4; i++ {
-		c := &ownedChild{mode: s.seq % 3}
+		c := &ownedChild{mode: s.seq % 3, late: s.late != nil}
 		s.seq++
 		h := SpawnIn[struct{}](cx, c)
 		s.mu.Lock()
@@ -156,6 +157,9 @@ func TestShutdownCancelsUnlistedSpawns(t *testing.T) {
 					}
 					if !handles[i].IsFinished() {
 						t.Fatalf("child %d: handle not finished", i)
+					}
+					if c.late && c.polls != 0 {
+						t.Fatalf("child %d, spawned into a shut runtime, was polled", i)
 					}
 				}
 				if m := r.Metrics(); m.LiveTasks != 0 || m.Completed != m.Spawned {
