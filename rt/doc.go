@@ -107,7 +107,8 @@
 //     task was made to yield). SlowPolls: polls longer than the slow-poll
 //     threshold.
 //   - Spawned, Completed (returned, panicked or cancelled); LiveTasks is the
-//     difference as a gauge (tasks bound to the runtime).
+//     difference as a gauge (tasks on the owned lists plus those spawned
+//     from polls and not yet listed: see "Owned tasks" below).
 //   - Parks, Unparks: times a worker went to sleep for lack of work, and
 //     woke up; they differ by one while it sleeps.
 //   - Steals: steal operations that found work; StolenTasks: the tasks they
@@ -565,7 +566,10 @@
 // after the first, with no atomic swap each), and either way a parked worker
 // is notified. At most 3 LIFO polls run in a row: during the third the slot
 // is off, so what it wakes or spawns waits its turn in the ring, and two tasks waking each other
-// cannot starve the rest; the slot is on again for the next task taken from a
+// cannot starve the rest (except a spawn into an empty ring: it takes the
+// slot, the run of LIFO polls ends after that poll and the worker's next
+// pick is the slot, as it would have been the ring's head, so a chain of
+// spawns binds no task); the slot is on again for the next task taken from a
 // queue. Such a capped wake notifies a parked worker only if the ring then
 // holds more than that task (which this worker runs next anyway). The slot is
 // an atomic pointer: a searching worker that found nothing in the rings and
@@ -668,16 +672,59 @@
 // that worker when the poll returns. Then the blocking pool is shut down and
 // the driver closed: no goroutine and no descriptor of the runtime is left.
 // Live tasks are listed for this in shards by task id, each behind its own
-// mutex (Tokio's OwnedTasks): tasks bind at spawn and unbind at completion on
-// any worker. The current-thread runtime keeps one owner-only list.
+// mutex (Tokio's OwnedTasks); the current-thread runtime keeps one
+// owner-only list.
+//
+// Owned tasks. Which tasks are on a list, and when: a task spawned from
+// outside the runtime's polls is bound at spawn (on the current-thread
+// runtime, when the core takes it off the inject queue); a task spawned
+// from a poll on a worker (SpawnIn, SpawnAsync) is bound only when its
+// first poll returns pending — by the worker that polled it, which still
+// holds its RUNNING bit, so no other worker can complete it first — or
+// when it goes to a ring without being polled (displaced from the LIFO
+// slot, left there for lack of budget, or spawned while the slot was
+// taken: rings hold bound tasks only, because a steal moves entries where
+// no dump can see them). A spawned task that completes in its first poll
+// (a chain of spawns, spawn_many's children) never takes a shard lock and
+// writes no list links. Every task unbinds at completion, on any worker.
+// Until it is bound, the runtime still finds such a task in exactly one
+// place. Multi-thread: its worker's LIFO slot, while never polled; then
+// the firstPoll word of the worker that takes it out of a slot (its own,
+// or a parking stealer taking another's), stored before the take and not
+// cleared after the poll, so it is read as "unbound and not complete".
+// Current-thread: the core's local queue, or, during its first poll, the
+// core's Context (a counter of unbound tasks keeps the live-task gauge
+// exact).
+//
+// What Shutdown sees: it closes the shards and then sets the shut flag;
+// after waiting for the workers it empties every LIFO slot and cancels
+// the never-polled tasks it finds there. A worker still in a poll past
+// ShutdownTimeout that spawns into its slot afterwards reads the flag
+// after its store, and whichever of the two comes second finds the task
+// (sequentially consistent atomics) and cancels it unpolled: a task
+// spawned after Shutdown began is never polled. A first poll that
+// suspends after the shards closed cannot bind, and its worker cancels
+// the task; so does a worker moving an unbound task from a slot to a
+// ring. The current-thread Shutdown holds the core, drains the local queue
+// and cancels the unbound tasks in it. What dumps see: a multi-thread
+// Dump reads the LIFO slots, then the firstPoll words, then the shards,
+// and lists each task once; in that order a task is missed only if it was
+// spawned after the dump began (one taken from a slot after the slot was
+// read was in firstPoll first; one bound after its firstPoll word was read
+// is on its shard when the shard is read). The LiveTasks gauge adds the
+// same reads to the shards' counts; a task bound between them counts
+// twice, so the gauge is exact while nothing is being spawned. A
+// current-thread dump, taken by the core holder, adds the unbound tasks of
+// the local queue and the one in its first poll to the owned list.
 //
 // Locked instructions per spawn. On this machine each atomic
 // read-modify-write (and each atomic store, an XCHG on amd64) costs as much
 // as a dozen ordinary instructions, so the spawn path keeps only those that
 // order something. What nobody else can see yet is written plainly: the new
 // task's first state word (taskState.start) and its bound flag (set when it
-// goes on an owned list at spawn; the push that publishes the task orders
-// both). A task's id comes from a block of 64 that the polling Context takes
+// goes on an owned list at spawn, the push that publishes the task orders
+// both; a task bound later gets it with an atomic OR, under the shard's
+// mutex). A task's id comes from a block of 64 that the polling Context takes
 // from the process-wide counter (Context.newTaskID), so a spawn from a poll
 // adds nothing to a cache line that every worker's spawns share; ids stay
 // unique, and follow spawn order per worker. Leaving the owned list does not
@@ -685,11 +732,13 @@
 // the same word): the list tells from its links whether a task is on it.
 // What remains on the current-thread runtime is the compare-and-swap that
 // starts the poll and the one that completes the task; a multi-thread spawn
-// adds the owned shard's lock pair at bind and at unbind and the LIFO slot's
-// store and swap.
+// from a poll adds the LIFO slot's store and swap, the firstPoll store and
+// a load of the shut flag (on a cache line of its own), and the owned
+// shard's lock pair at bind and at unbind only if it is bound (see "Owned
+// tasks" above); a spawn from outside always takes both lock pairs.
 //
 // A panic in a task's Poll is recovered by one deferred recover per batch,
-// not per poll; the worker remembers which task it is polling, and that task
+// not per poll; the worker's Context holds the task it is polling, and that task
 // completes with a JoinError carrying the value and debug.Stack(). A panic in
 // BlockOn's main future propagates out of BlockOn with its original value.
 //
