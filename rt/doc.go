@@ -691,7 +691,9 @@
 // place. Multi-thread: its worker's LIFO slot, while never polled; then
 // the firstPoll word of the worker that takes it out of a slot (its own,
 // or a parking stealer taking another's), stored before the take and not
-// cleared after the poll, so it is read as "unbound and not complete".
+// cleared after the poll, so it is read as "unbound and not complete";
+// or, displaced from the slot by a wake and on its way to the ring, the
+// worker's displaced word, stored the same way before the swap.
 // Current-thread: the core's local queue, or, during its first poll, the
 // core's Context (a counter of unbound tasks keeps the live-task gauge
 // exact).
@@ -707,11 +709,11 @@
 // the task; so does a worker moving an unbound task from a slot to a
 // ring. The current-thread Shutdown holds the core, drains the local queue
 // and cancels the unbound tasks in it. What dumps see: a multi-thread
-// Dump reads the LIFO slots, then the firstPoll words, then the shards,
-// and lists each task once; in that order a task is missed only if it was
-// spawned after the dump began (one taken from a slot after the slot was
-// read was in firstPoll first; one bound after its firstPoll word was read
-// is on its shard when the shard is read). The LiveTasks gauge adds the
+// Dump reads the LIFO slots, then the firstPoll and displaced words, then
+// the shards, and lists each task once; in that order a task is missed
+// only if it was spawned after the dump began (one taken from a slot after
+// the slot was read was in one of the two words first; one bound after
+// that word was read is on its shard when the shard is read). The LiveTasks gauge adds the
 // same reads to the shards' counts; a task bound between them counts
 // twice, so the gauge is exact while nothing is being spawned. A
 // current-thread dump, taken by the core holder, adds the unbound tasks of

@@ -169,3 +169,73 @@ func TestShutdownCancelsUnlistedSpawns(t *testing.T) {
 		}
 	}
 }
+
+// TestDumpSeesUnlistedSpawns: a dump and the live-task gauge taken inside
+// polls see the tasks spawned from polls that no owned list holds yet: a
+// never-polled spawn in the LIFO slot (multi-thread) or the local queue
+// (current-thread), and a spawn in its first poll, which dumps itself.
+func TestDumpSeesUnlistedSpawns(t *testing.T) {
+	// One worker: the parent's spawns stay in its slot and ring.
+	oneWorker := func() *Runtime { return NewMultiThread(WithWorkers(1)) }
+	for i, newRT := range []func() *Runtime{NewCurrentThread, oneWorker} {
+		multi, r := i == 1, newRT()
+		var parentD, childD TaskDump
+		var parentLive, childLive int
+		var a, b *JoinHandle[struct{}]
+		gate := make(chan struct{})
+		pending := PollFunc(func(cx *Context) (struct{}, bool) { return struct{}{}, false })
+		parent := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			// a: the LIFO slot (current-thread: the local queue), unbound.
+			a = SpawnIn(cx, PollFunc(func(cx *Context) (struct{}, bool) {
+				childD = r.Dump() // in its first poll: unbound, running
+				childLive = r.Metrics().LiveTasks
+				close(gate)
+				return struct{}{}, true
+			}))
+			// b: the ring (bound at spawn), or the local queue (unbound).
+			b = SpawnIn[struct{}](cx, pending)
+			parentD = r.Dump()
+			parentLive = r.Metrics().LiveTasks
+			return struct{}{}, true
+		}))
+		BlockOn(r, parent.JoinAsync())
+		if !multi {
+			BlockOn(r, a.JoinAsync())
+		}
+		<-gate
+		BlockOn(r, a.JoinAsync())
+		ids := func(d TaskDump) map[uint64]TaskState {
+			m := map[uint64]TaskState{}
+			for _, ti := range d.Tasks {
+				if _, dup := m[ti.ID]; dup {
+					t.Fatalf("multi=%v: task %d dumped twice", multi, ti.ID)
+				}
+				m[ti.ID] = ti.State
+			}
+			return m
+		}
+		pd, cd := ids(parentD), ids(childD)
+		if len(pd) != 3 || pd[parent.ID()] != TaskRunning || pd[a.ID()] != TaskScheduled || pd[b.ID()] != TaskScheduled {
+			t.Errorf("multi=%v: the parent's dump (parent %d, a %d, b %d): %v", multi, parent.ID(), a.ID(), b.ID(), pd)
+		}
+		// A current-thread runtime publishes its gauge after each batch,
+		// not within one: only the multi-thread gauge is exact in a poll.
+		if multi && parentLive != 3 {
+			t.Errorf("multi=%v: the parent's gauge: %d live tasks, want 3", multi, parentLive)
+		}
+		// The parent has completed; b is pending or queued.
+		if len(cd) != 2 || cd[a.ID()] != TaskRunning || cd[b.ID()] == TaskRunning {
+			t.Errorf("multi=%v: the child's dump (a %d, b %d): %v", multi, a.ID(), b.ID(), cd)
+		}
+		if multi && childLive != 2 {
+			t.Errorf("multi=%v: the child's gauge: %d live tasks, want 2", multi, childLive)
+		}
+		if m := r.Metrics(); m.LiveTasks != 1 {
+			t.Errorf("multi=%v: %d live tasks after the children ran, want 1 (b)", multi, m.LiveTasks)
+		}
+		r.Shutdown()
+		if !b.IsFinished() {
+			t.Errorf("multi=%v: b not cancelled by Shutdown", multi)
+		}
+	}
+}

@@ -116,12 +116,13 @@ func (m *multiThread) unbind(_ *worker, h *taskHeader) {
 }
 
 // unlisted appends the tasks that no owned shard lists: unbound tasks in
-// LIFO slots (never polled) and in firstPoll (in their first poll, or
-// just taken for it), each once, complete ones left out. The slots are
-// read before the firstPoll words, and the caller reads the shards after
-// both: a task taken from a slot after the slot was read was published in
-// firstPoll before, and one that was bound after its firstPoll was read
-// is on its shard (see "Owned tasks" in doc.go).
+// LIFO slots (never polled), in firstPoll (in their first poll, or just
+// taken for it) and in displaced (on their way from a slot to a ring),
+// each once, complete ones left out. The slots are read before the other
+// two words, and the caller reads the shards after all three: a task
+// taken from a slot after the slot was read was published in firstPoll or
+// displaced before, and one that was bound after that word was read is on
+// its shard (see "Owned tasks" in doc.go).
 func (m *multiThread) unlisted(out []*taskHeader) []*taskHeader {
 	add := func(h *taskHeader) {
 		if h != nil && h.flags.Load()&flagBound == 0 && h.state.load()&stateComplete == 0 && !slices.Contains(out, h) {
@@ -133,6 +134,7 @@ func (m *multiThread) unlisted(out []*taskHeader) []*taskHeader {
 	}
 	for _, w := range m.workers {
 		add(w.firstPoll.Load())
+		add(w.displaced.Load())
 	}
 	return out
 }
@@ -152,7 +154,7 @@ func (m *multiThread) localDepth() int {
 // between the two reads counts twice: the gauge is exact while nothing
 // is being spawned.
 func (m *multiThread) liveTasks() int {
-	n := len(m.unlisted(make([]*taskHeader, 0, 2*len(m.workers))))
+	n := len(m.unlisted(make([]*taskHeader, 0, 3*len(m.workers))))
 	for i := range m.owned {
 		s := &m.owned[i]
 		s.mu.Lock()

@@ -38,6 +38,11 @@ type worker struct {
 	// which skip it once it is bound or complete: it is not cleared after
 	// the poll, so it may keep one completed task reachable.
 	firstPoll atomic.Pointer[taskHeader]
+	// displaced is the last unbound task that a wake displaced from this
+	// worker's slot (scheduleLocal), published before the swap that takes
+	// it out, for the moment until it is bound on its way to the ring. Read
+	// like firstPoll, and like it never cleared.
+	displaced atomic.Pointer[taskHeader]
 	// lifoEnabled is false during the last of maxLIFOPolls LIFO polls in a
 	// row; runTask turns it on again for the next task (owner-only).
 	lifoEnabled bool
@@ -167,6 +172,13 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 			w.mt.notifyParked()
 		}
 		return
+	}
+	if cur := w.lifo.Load(); cur != nil && cur.flags.Load()&flagBound == 0 {
+		// A spawned task, never polled, is about to leave the slot for
+		// the ring, which binds it: published first, so that a dump that
+		// read the slot before the swap finds it (see "Owned tasks" in
+		// doc.go). Only when the slot holds such a task.
+		w.displaced.Store(cur)
 	}
 	if prev := w.lifo.Swap(h); prev != nil {
 		// The displaced task goes to the back of the ring, and there is now
