@@ -243,8 +243,10 @@ func (w *worker) nextMT() *taskHeader {
 			return w.found(h)
 		}
 	}
-	if h := w.takeLIFO(); h != nil {
-		return w.found(h)
+	if w.lifo.Load() != nil { // inline: takeLIFO is a call
+		if h := w.takeLIFO(); h != nil {
+			return w.found(h)
+		}
 	}
 	if h := w.run.pop(); h != nil {
 		w.touchNext()

@@ -385,9 +385,12 @@ func (w *worker) runTask(h *taskHeader) {
 	w.lifoEnabled = true
 	h.self().run(w)
 	for n := 1; ; n++ {
+		if w.lifo.Load() == nil {
+			return // the common case, checked inline (takeLIFO is a call)
+		}
 		t := w.takeLIFO()
 		if t == nil {
-			return // empty, or a parking worker took it
+			return // a parking worker took it
 		}
 		if w.cx.budget == 0 {
 			if w.bindLeavingLIFO(t) {
