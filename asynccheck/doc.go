@@ -48,7 +48,10 @@
 //   - mutex: a sync.Mutex or RWMutex locked before a suspension point and
 //     unlocked after it (in source order, the receiver written the same
 //     way), or never unlocked in the function; another task on the same
-//     runtime thread that locks it deadlocks the thread.
+//     runtime thread that locks it deadlocks the thread. Calls whose
+//     futures are ready at the first poll are no suspension points here:
+//     the spawns (below) and rt.Now() and rt.CurrentHandle(), which
+//     asyncgen writes as cx.Now() and cx.Handle().
 //   - twin: a call of X where XAsync returns a future but takes other
 //     parameters, or yields another output, than X's twin must.
 //   - unsupported: constructs asyncgen does not lower yet (defer, goto,

@@ -479,7 +479,9 @@
 // RWMutex locked before a suspension point and unlocked after it (in source
 // order, the receiver written the same way; a deferred unlock unlocks at
 // the end), or never unlocked in the function, is an error naming corio/syncx.Mutex: another task that locks it
-// deadlocks the thread. A future made and dropped (FAsync(x) as a
+// deadlocks the thread; a spawn, rt.Now() and rt.CurrentHandle() never
+// wait (they are written in place with the poll's Context), so a lock
+// held across them is held across no suspension point. A future made and dropped (FAsync(x) as a
 // statement) is an error: it would never run.
 //
 // A comment that looks meant as the directive but is not it (// async:func,

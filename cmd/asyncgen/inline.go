@@ -176,16 +176,6 @@ var spawnForms = map[string]spawnForm{
 	"JoinSet.SpawnAsync": {name: "Spawn", now: "SpawnIn", inline: "JoinSetSpawnInlineIn", set: true},
 }
 
-// contextMethods are rt's functions without parameters whose twin's future
-// is ready at its first poll with what a method of the poll's Context
-// returns, by function: rt.Now() reads the clock of the runtime polling
-// it, cx.Now(); rt.CurrentHandle() is a handle on that runtime,
-// cx.Handle(). inPlace writes the method's call in their place.
-var contextMethods = map[string]string{
-	"Now":           "Now",
-	"CurrentHandle": "Handle",
-}
-
 // inPlaceCall is a call that is a suspension point by the twin rule but is
 // written in place (inPlace): a call of rt's form that spawns with the
 // poll's Context, or of a method of the Context.
@@ -194,14 +184,14 @@ type inPlaceCall struct {
 	tw     *twin
 	form   spawnForm  // a spawn's
 	targ   types.Type // a spawn's future's output: rt's form's type argument (not for a JoinSet)
-	method string     // the Context's method for a call of contextMethods
+	method string     // the Context's method for a call of asyncrules.ContextMethods
 }
 
 // inPlace reports whether call, a suspension point by the twin rule with
 // twin tw, is one whose twin's future is ready at its first poll with
 // what a call with the poll's Context returns, and whose form with the
 // Context can be written here: a spawn (rt.Spawn(f) is rt.SpawnIn[T](cx,
-// f)) or a call of contextMethods (rt.Now() is cx.Now()). Then it is no
+// f)) or a call of asyncrules.ContextMethods (rt.Now() is cx.Now()). Then it is no
 // suspension point (Go's order of evaluation holds with the call where it
 // stands, and nothing around it is spilled), and the printer writes it in
 // that form (irFunc.writeInPlace). A spawn through a func value, or whose
@@ -232,17 +222,18 @@ func (g *pkgGen) inPlace(fn *asyncFunc, call *ast.CallExpr, tw *twin) bool {
 }
 
 // contextMethodOf returns the Context's method that call, a suspension
-// point with twin tw, is written as (contextMethods); "" for any other.
+// point with twin tw, is written as (asyncrules.ContextMethods); "" for
+// any other.
 func (g *pkgGen) contextMethodOf(call *ast.CallExpr, tw *twin) string {
-	if tw == nil || tw.fn == nil || len(call.Args) != 0 {
+	if tw == nil || tw.fn == nil {
+		return ""
+	}
+	m := g.rules().ContextMethod(call)
+	if m == "" {
 		return ""
 	}
 	f, _ := g.callee(call)
-	if f == nil || f.Pkg() == nil || f.Pkg().Path() != rtPath || f.Type().(*types.Signature).Recv() != nil {
-		return ""
-	}
-	m := contextMethods[f.Name()]
-	if m == "" || tw.fn.Pkg() != f.Pkg() || tw.fn.Name() != f.Name()+"Async" {
+	if tw.fn.Pkg() != f.Pkg() || tw.fn.Name() != f.Name()+"Async" {
 		return ""
 	}
 	return m

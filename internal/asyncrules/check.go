@@ -217,6 +217,36 @@ func (c *Checker) IsSpawn(call *ast.CallExpr) bool {
 	return ok && f.Name() == "Spawn" && n.Obj().Name() == "JoinSet"
 }
 
+// ContextMethods are rt's functions without parameters whose twin's
+// future is ready at its first poll with what a method of the poll's
+// Context returns, by function name: rt.Now() reads the clock of the
+// runtime polling it, cx.Now(); rt.CurrentHandle() is a handle on that
+// runtime, cx.Handle(). asyncgen writes the method's call in their place,
+// so neither is a point where the task suspends.
+var ContextMethods = map[string]string{
+	"Now":           "Now",
+	"CurrentHandle": "Handle",
+}
+
+// ContextMethod returns the Context's method that call, a direct call of
+// one of rt's ContextMethods, is written as; "" for any other call.
+func (c *Checker) ContextMethod(call *ast.CallExpr) string {
+	f, _ := c.Callee(call)
+	if f == nil || f.Pkg() == nil || f.Pkg().Path() != RTPath || len(call.Args) != 0 || f.Type().(*types.Signature).Recv() != nil {
+		return ""
+	}
+	return ContextMethods[f.Name()]
+}
+
+// NeverWaits reports whether call, a suspension point by the twin rule,
+// is one where the task never waits: a spawn (IsSpawn) or a call of one
+// of ContextMethods. Their twins' futures are ready at the first poll, and
+// asyncgen writes most of them in place with the poll's Context, so a
+// lock held across one is held across no suspension.
+func (c *Checker) NeverWaits(call *ast.CallExpr) bool {
+	return c.IsSpawn(call) || c.ContextMethod(call) != ""
+}
+
 // checkBlockingCall reports a call that blocks the runtime thread, by the
 // object the call resolves to.
 func (c *Checker) checkBlockingCall(name string, call *ast.CallExpr) {
@@ -321,7 +351,7 @@ func (c *Checker) checkMutexes(body *ast.BlockStmt, susp map[*ast.CallExpr]*Twin
 		}
 		var first token.Pos
 		for call := range susp {
-			if c.IsSpawn(call) {
+			if c.NeverWaits(call) {
 				continue // ready at once: the task never suspends there
 			}
 			if call.Pos() > lk.call.End() && call.Pos() < end && (first == token.NoPos || call.Pos() < first) {

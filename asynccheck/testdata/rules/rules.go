@@ -141,6 +141,26 @@ func Spawns(set *rt.JoinSet[struct{}]) {
 	mu.Unlock()
 }
 
+// ContextCalls: rt.Now() and rt.CurrentHandle() read the poll's Context
+// (cx.Now(), cx.Handle()) and never wait, so a lock held across them is
+// held across no suspension point; the first real one after the lock is
+// the one reported.
+//
+//async:func
+func ContextCalls() time.Duration {
+	mu.Lock()
+	t := rt.Now()
+	h := rt.CurrentHandle()
+	rt.Spawn[struct{}](rt.YieldNowAsync())
+	_ = h
+	mu.Unlock()
+	mu.Lock() // want `mu.Lock\(\) holds a sync.Mutex across the suspension point at rules.go:159:2:`
+	d := rt.Now().Sub(t)
+	rt.YieldNow()
+	mu.Unlock()
+	return d
+}
+
 // Closures: an async closure's body is checked as an async body; a
 // suspension point in any other func literal names the async closure form.
 //
