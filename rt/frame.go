@@ -120,8 +120,11 @@ type frameStack struct {
 // completed frame's output with its next poll. Frames that suspend during
 // the poll are pushed. Where the Context allows it (Context.repoll), a
 // future that woke itself through a yield is polled again at once. A panic
-// leaves the stack as it was: the caller drops the driver (its task
-// completes, BlockOn unwinds).
+// or runtime.Goexit that leaves a frame's poll cancels root on its way out
+// (runStack), so that the futures between root and that frame, whose Poll
+// methods are not on the Go stack, run their pending defers innermost first
+// while it unwinds, as Go's callers would; then the caller drops the driver
+// (its task completes, BlockOn unwinds) and the stack is never read again.
 func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 	if len(cx.pushed) != 0 || cx.stack != nil {
 		cx.clearPushed() // left by a poll that panicked
@@ -129,9 +132,7 @@ func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 	}
 	for {
 		if s := *fs; s != nil {
-			cx.stack = s
-			done := s.run(cx)
-			cx.stack = nil
+			done := runStack(cx, s, root)
 			if !done {
 				cx.top = frameID{}
 				return v, false
@@ -154,6 +155,40 @@ func drive[T any](cx *Context, fs **frameStack, root Future[T]) (v T, ok bool) {
 	}
 	cx.top = frameID{}
 	return v, ok
+}
+
+// runStack runs s (run) with cx.stack set to it. If a panic or
+// runtime.Goexit leaves the poll of a frame, it cancels root before the
+// panic goes on (unwindRoot).
+func runStack(cx *Context, s *frameStack, root any) bool {
+	cx.stack = s
+	ok := false
+	defer unwindRoot(cx, root, &ok)
+	done := s.run(cx)
+	ok = true
+	cx.stack = nil
+	return done
+}
+
+// unwindRoot is deferred by runStack: unless ok (the frames' poll
+// returned), a panic or runtime.Goexit is leaving a frame that the driver
+// polled directly, and root, with the futures between it and that frame
+// (which the generated code lets the driver bypass only while none of
+// their pending deferred calls may recover; asyncgen's "Frames"), is not
+// on the Go stack. Cancelling root reaches each of them through its
+// parent's await field and runs its pending defers, innermost first, each
+// once, while the panic is in flight, where Go runs a caller's defers as
+// the panic leaves its callee; the frames the panic left already ran
+// theirs and have none pending. The driver is dropped afterwards, so the
+// cancelled root is never polled again.
+func unwindRoot(cx *Context, root any, ok *bool) {
+	if *ok {
+		return
+	}
+	cx.stack = nil
+	if c, is := root.(Canceler); is {
+		c.Cancel()
+	}
 }
 
 // run polls the frames from the top until one is pending (false) or none

@@ -493,6 +493,13 @@ func (ir *irFunc) changingVars() map[types.Object]bool {
 	return m
 }
 
+// defersMayRecover reports whether a deferred call of the function may
+// recover (mayRecover): then its future does not let the driver bypass it
+// while a defer is pending (emit.go's await).
+func (ir *irFunc) defersMayRecover() bool {
+	return slices.ContainsFunc(ir.dsites, func(s *deferSite) bool { return s.recov })
+}
+
 // mayRecover reports whether the deferred call may call recover itself (Go
 // lets only a deferred function that calls recover directly stop a panic):
 // a func literal or a function whose body calls recover; a function value

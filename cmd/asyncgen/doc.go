@@ -274,12 +274,26 @@
 // interface method or a function whose body calls recover keeps the
 // raise-again path, and so does every literal in a function with a defer in
 // a loop: Poll could not defer one call per pending defer without
-// allocating at each poll. A future with pending defers polls the frames it
-// awaits itself instead of letting the driver resume them (see Frames), so
-// its Poll is on the Go stack whenever the code below it runs and a panic
-// there unwinds through it. The price: a recursion in which every level has
+// allocating at each poll. A future with a defer pending, in a function
+// with a deferred call that may recover, polls the frames it awaits itself
+// instead of letting the driver resume them (see Frames), so its Poll is on
+// the Go stack whenever the code below it runs and a panic there unwinds
+// through its defers and recover; a recursion in which every level has such
 // a defer pending resumes through all its levels at each wake-up, as before
-// frames.
+// frames. A future whose deferred calls cannot recover lets the driver
+// resume the frames below it directly, defers pending or not: a panic or
+// runtime.Goexit that leaves those frames cancels the driver's root on its
+// way out (rt's frame driver), and Cancel runs each bypassed future's
+// pending defers, innermost first, while the panic is in flight, as Go runs
+// a caller's defers when the panic leaves its callee (recover there would
+// return nil in Go too). Cancel runs its own pending defers in a deferred
+// call, so they also run when a future it awaits panics while cancelled.
+// Go's fixedbugs/issue16249.go made async by internal/gotest (recursions
+// up to 1000 deep, defer f(&err) at every level, a yield before every
+// statement) did not finish in 300 s while every level with that defer
+// pending polled its child itself; now it agrees with Go in about 1.0 s of
+// user CPU against plain Go's 0.17 s (5 runs alternated, 2 cores at load
+// 6-8).
 //
 // Cost. A defer statement that runs at most once per call (on no loop of
 // the control-flow graph; goto loops count) keeps its values in fields of
@@ -702,10 +716,12 @@
 // innermost frame reaches the driver with its value and the stack of the
 // place it was raised; the callers' Poll methods are not on the Go stack then,
 // so a trace shows the innermost frame rather than the chain. A future with
-// pending defers (see Defer, panic and recover) does not drive the frame it
-// awaits (it calls no EnterFrame while a defer is pending), so everything
-// below it is polled inline from its Poll and a panic there unwinds through
-// its defers and recover. Futures of other packages, interface methods and
+// a defer pending that may recover (see Defer, panic and recover) does not
+// drive the frame it awaits (it calls no EnterFrame while a defer is
+// pending, in a function with a deferred call that may recover), so
+// everything below it is polled inline from its Poll and a panic there
+// unwinds through its defers and recover; the pending defers of the other
+// futures the driver bypassed run when the panic cancels the root. Futures of other packages, interface methods and
 // any future under a hand-written combinator (rt.Select, rt.Join, Timeout)
 // are polled as before: each is the root of its own region, inside which
 // generated futures poll their children inline.

@@ -440,11 +440,15 @@ func (e *emitter) state(i int, blk *block) {
 			// The driver may be polling this future directly: then the
 			// frame it awaits is driven too, and if it suspends again the
 			// driver pushes it and resumes it first (rt.Frame).
-			// A future with pending defers polls its frames itself: its
-			// Poll stays on the Go stack, where a panic below it unwinds
-			// through its defers (defer.go).
+			// A future with a pending defer that may recover polls its
+			// frames itself: its Poll stays on the Go stack, where a
+			// panic below it unwinds through its defers and recover
+			// (defer.go). One whose defers cannot recover lets the
+			// driver bypass it: a panic that leaves the driven frames
+			// cancels the driver's root, which runs its pending defers
+			// while the panic is in flight (rt's runStack).
 			p(resetMark, ir.nDriven, " = ")
-			if ir.dnames != nil {
+			if ir.dnames != nil && ir.defersMayRecover() {
 				p("!(", ir.pending(), ") && ")
 			}
 			p(ir.nCx, ".EnterFrame(", f, ", ", f, ".", r.field, ")\n")
@@ -562,6 +566,13 @@ func (e *emitter) cancel() {
 	ir, p, f := e.ir, e.p, e.fut
 	p("// Cancel abandons the future: it cancels the future it awaits, if any; see\n// rt.Canceler. The future must not be polled afterwards.\n")
 	p("func (", f, " *", e.self(), ") Cancel() {\n")
+	if ir.dnames != nil {
+		// The pending defers run after the futures it awaits are
+		// cancelled, with no panic of its own in flight; also when one
+		// of those panics (a deferred call of theirs did), as a
+		// caller's defers run when its callee panics.
+		p("defer ", f, ".", ir.dnames.cancel, "()\n")
+	}
 	for _, a := range ir.awaits {
 		if a.byValue {
 			// Held by value: pending exactly in the states that resume
@@ -601,10 +612,6 @@ func (e *emitter) cancel() {
 	}
 	e.cancelRanges()
 	p(f, ".", ir.nState, " = -1\n")
-	if ir.dnames != nil {
-		// Then the pending defers run, with no panic in flight.
-		p(f, ".", ir.dnames.cancel, "()\n")
-	}
 	p("}\n\n")
 }
 

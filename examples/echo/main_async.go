@@ -175,6 +175,7 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *handleFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -182,7 +183,6 @@ func (fut *handleFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Handle is suspended; see rt.Tracer.
@@ -367,12 +367,12 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *handlePlainFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where HandlePlain is suspended; see rt.Tracer.

@@ -216,12 +216,12 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (error, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *handleFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Handle is suspended; see rt.Tracer.

@@ -191,6 +191,7 @@ func (fut *defer3Future) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *defer3Future) Cancel() {
+	defer fut.dcancel()
 	switch fut.state {
 	case 1:
 		(&fut.av0).Cancel()
@@ -198,7 +199,6 @@ func (fut *defer3Future) Cancel() {
 	fut.av0 = syncx.LockFuture{}
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Defer3 is suspended; see rt.Tracer.
@@ -390,6 +390,7 @@ func (fut *defer3CallsFuture) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *defer3CallsFuture) Cancel() {
+	defer fut.dcancel()
 	switch fut.state {
 	case 1:
 		(&fut.av0).Cancel()
@@ -397,7 +398,6 @@ func (fut *defer3CallsFuture) Cancel() {
 	fut.av0 = syncx.LockFuture{}
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Defer3Calls is suspended; see rt.Tracer.
@@ -671,9 +671,9 @@ func (fut *deferLoopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferLoopFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where DeferLoop is suspended; see rt.Tracer.
@@ -884,6 +884,7 @@ func (fut *defer3ClosuresFuture) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *defer3ClosuresFuture) Cancel() {
+	defer fut.dcancel()
 	switch fut.state {
 	case 1:
 		(&fut.av0).Cancel()
@@ -891,7 +892,6 @@ func (fut *defer3ClosuresFuture) Cancel() {
 	fut.av0 = syncx.LockFuture{}
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Defer3Closures is suspended; see rt.Tracer.
@@ -1142,6 +1142,7 @@ func (fut *defer3RecoverFuture) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *defer3RecoverFuture) Cancel() {
+	defer fut.dcancel()
 	switch fut.state {
 	case 1:
 		(&fut.av0).Cancel()
@@ -1149,7 +1150,6 @@ func (fut *defer3RecoverFuture) Cancel() {
 	fut.av0 = syncx.LockFuture{}
 	fut.av1 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Defer3Recover is suspended; see rt.Tracer.
@@ -1324,9 +1324,9 @@ func (fut *deferLoopClosureFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferLoopClosureFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where DeferLoopClosure is suspended; see rt.Tracer.
@@ -1528,7 +1528,7 @@ func (fut *deferChainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.bottom = nil
 			fallthrough
 		case 8: // resumes at defers.go:142:2
-			/*line defers_async.go:1531:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line defers_async.go:1531:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line defers.go:142:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line defers_async.go:1533:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1565,13 +1565,13 @@ func (fut *deferChainFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferChainFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where DeferChain is suspended; see rt.Tracer.

@@ -277,7 +277,7 @@ func (fut *threeFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:34:8
-			/*line closures_async.go:280:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:280:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:34:8*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:282:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -324,12 +324,12 @@ func (fut *threeFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *threeFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Three is suspended; see rt.Tracer.
@@ -478,7 +478,7 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:48:4
-			/*line closures_async.go:481:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:481:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:48:4*/ r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
 			/*line closures_async.go:483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
@@ -499,7 +499,7 @@ func (fut *paramsFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at closures.go:50:6
-			/*line closures_async.go:502:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:502:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:50:6*/ r_3, ready = fut.aw0.(*vFuture[string]).Poll(cx)
 			/*line closures_async.go:504:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[string]), ready, fresh)
@@ -538,6 +538,7 @@ func (fut *paramsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *paramsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -545,7 +546,6 @@ func (fut *paramsFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Params is suspended; see rt.Tracer.
@@ -911,6 +911,7 @@ func (fut *recoversFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *recoversFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -918,7 +919,6 @@ func (fut *recoversFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Recovers is suspended; see rt.Tracer.
@@ -1060,7 +1060,7 @@ func (fut *noRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:87:6
-			/*line closures_async.go:1063:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1063:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:87:6*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1065:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1094,12 +1094,12 @@ func (fut *noRecoverFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *noRecoverFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where NoRecover is suspended; see rt.Tracer.
@@ -1255,7 +1255,7 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:97:8
-			/*line closures_async.go:1258:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1258:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:97:8*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1260:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1275,7 +1275,7 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at closures.go:102:8
-			/*line closures_async.go:1278:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1278:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:102:8*/ r_2, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1280:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1296,7 +1296,7 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:106:10
-			/*line closures_async.go:1299:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1299:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:106:10*/ r_3, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1313,7 +1313,7 @@ func (fut *scopesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 4: // resumes at closures.go:108:7
-			/*line closures_async.go:1316:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1316:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:108:7*/ r_4, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1318:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1352,12 +1352,12 @@ func (fut *scopesFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *scopesFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Scopes is suspended; see rt.Tracer.
@@ -1516,7 +1516,7 @@ func (fut *nestedFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:125:6
-			/*line closures_async.go:1519:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1519:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:125:6*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:1521:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1556,12 +1556,12 @@ func (fut *nestedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *nestedFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Nested is suspended; see rt.Tracer.
@@ -1803,7 +1803,7 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:139:7
-			/*line closures_async.go:1806:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1806:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:139:7*/ r, ready = fut.aw0.(*vFuture[int]).Poll(cx)
 			/*line closures_async.go:1808:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
@@ -1848,7 +1848,7 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 10: // resumes at closures.go:149:3
-			/*line closures_async.go:1851:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1851:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:149:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
 			/*line closures_async.go:1853:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
@@ -1887,7 +1887,7 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 15: // resumes at closures.go:155:7
-			/*line closures_async.go:1890:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1890:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:155:7*/ r_2, ready = fut.aw0.(*vFuture[int]).Poll(cx)
 			/*line closures_async.go:1892:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
@@ -1913,7 +1913,7 @@ func (fut *closureLoopsFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 17: // resumes at closures.go:161:6
-			/*line closures_async.go:1916:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:1916:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:161:6*/ r_3, ready = fut.aw0.(*vFuture[int]).Poll(cx)
 			/*line closures_async.go:1918:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[int]), ready, fresh)
@@ -1952,6 +1952,7 @@ func (fut *closureLoopsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *closureLoopsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -1959,7 +1960,6 @@ func (fut *closureLoopsFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where ClosureLoops is suspended; see rt.Tracer.
@@ -2139,7 +2139,7 @@ func (fut *genericFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:172:8
-			/*line closures_async.go:2142:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2142:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:172:8*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:2144:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2192,12 +2192,12 @@ func (fut *genericFuture[T]) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *genericFuture[T]) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Generic is suspended; see rt.Tracer.
@@ -2424,13 +2424,13 @@ func (fut *rangeClosureFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *rangeClosureFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.it.Stop()
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where RangeClosure is suspended; see rt.Tracer.
@@ -2607,7 +2607,7 @@ func (fut *closureFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at closures.go:210:7
-			/*line closures_async.go:2610:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2610:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:210:7*/ r_3, ready = fut.aw0.(*vFuture[string]).Poll(cx)
 			/*line closures_async.go:2612:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture[string]), ready, fresh)
@@ -2654,6 +2654,7 @@ func (fut *closureFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *closureFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -2661,7 +2662,6 @@ func (fut *closureFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Closure is suspended; see rt.Tracer.
@@ -2799,7 +2799,7 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:203:7
-			/*line closures_async.go:2802:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2802:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:203:7*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:2804:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2826,12 +2826,12 @@ func (fut *closureFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *closureFunc1Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Closure.func1 is suspended; see rt.Tracer.
@@ -2963,7 +2963,7 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at closures.go:223:6
-			/*line closures_async.go:2966:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line closures_async.go:2966:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line closures.go:223:6*/ r, ready = fut.aw0.Poll(cx)
 			/*line closures_async.go:2968:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2990,12 +2990,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *exitFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Exit is suspended; see rt.Tracer.
@@ -3222,12 +3222,12 @@ func (fut *loopRecoverFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *loopRecoverFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where LoopRecover is suspended; see rt.Tracer.
@@ -3432,12 +3432,12 @@ func (fut *mayNotRecoverFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mayNotRecoverFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where MayNotRecover is suspended; see rt.Tracer.
@@ -3715,12 +3715,12 @@ func (fut *rePanicFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *rePanicFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where RePanic is suspended; see rt.Tracer.

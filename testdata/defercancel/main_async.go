@@ -327,12 +327,12 @@ func (fut *childFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *childFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Child is suspended; see rt.Tracer.
@@ -492,7 +492,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:58:2
-			/*line main_async.go:495:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:495:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:58:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
 			/*line main_async.go:497:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
@@ -510,7 +510,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:63:7
-			/*line main_async.go:513:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:513:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:63:7*/ r, ready = fut.aw0.(*childFuture).Poll(cx)
 			/*line main_async.go:515:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*childFuture), ready, fresh)
@@ -530,7 +530,7 @@ func (fut *sequenceFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:65:2
-			/*line main_async.go:533:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:533:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:65:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
 			/*line main_async.go:535:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
@@ -569,6 +569,7 @@ func (fut *sequenceFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sequenceFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -576,7 +577,6 @@ func (fut *sequenceFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Sequence is suspended; see rt.Tracer.
@@ -739,7 +739,7 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:74:3
-			/*line main_async.go:742:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:742:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:74:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:744:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -772,7 +772,7 @@ func (fut *loopsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 8: // resumes at main.go:80:3
-			/*line main_async.go:775:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:80:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:777:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -813,12 +813,12 @@ func (fut *loopsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *loopsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Loops is suspended; see rt.Tracer.
@@ -951,7 +951,7 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:89:2
-			/*line main_async.go:954:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:954:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:89:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:956:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -967,7 +967,7 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:90:2
-			/*line main_async.go:970:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:970:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:90:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:972:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1001,12 +1001,12 @@ func (fut *level3Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level3Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level3 is suspended; see rt.Tracer.
@@ -1141,7 +1141,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:97:2
-			/*line main_async.go:1144:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1144:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:97:2*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
 			/*line main_async.go:1146:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
@@ -1157,7 +1157,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:98:9
-			/*line main_async.go:1160:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1160:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:98:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
 			/*line main_async.go:1162:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
@@ -1196,6 +1196,7 @@ func (fut *level2Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level2Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -1203,7 +1204,6 @@ func (fut *level2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level2 is suspended; see rt.Tracer.
@@ -1453,6 +1453,7 @@ func (fut *level1Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level1Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -1460,7 +1461,6 @@ func (fut *level1Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level1 is suspended; see rt.Tracer.
@@ -1637,7 +1637,7 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:118:3
-			/*line main_async.go:1640:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1640:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:118:3*/ _, ready = fut.aw0.(*pointFuture).Poll(cx)
 			/*line main_async.go:1642:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*pointFuture), ready, fresh)
@@ -1659,7 +1659,7 @@ func (fut *combinedFuture) poll_2(cx *rt.Context) ([]string, bool) {
 			fresh = true
 			fallthrough
 		case 6: // resumes at main.go:120:42
-			/*line main_async.go:1662:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1662:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:42*/ r, ready = fut.aw0.(*level1Future).Poll(cx)
 			/*line main_async.go:1664:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level1Future), ready, fresh)
@@ -1698,6 +1698,7 @@ func (fut *combinedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *combinedFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -1705,7 +1706,6 @@ func (fut *combinedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Combined is suspended; see rt.Tracer.
@@ -2420,6 +2420,7 @@ func (fut *runFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *runFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -2427,7 +2428,6 @@ func (fut *runFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Run is suspended; see rt.Tracer.

@@ -323,6 +323,7 @@ func (fut *combinedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *combinedFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -330,7 +331,6 @@ func (fut *combinedFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Combined is suspended; see rt.Tracer.
@@ -466,7 +466,7 @@ func (fut *level1Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:71:9
-			/*line main_async.go:469:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:469:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:71:9*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:471:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -505,12 +505,12 @@ func (fut *level1Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level1Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level1 is suspended; see rt.Tracer.
@@ -643,7 +643,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:77:2
-			/*line main_async.go:646:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:646:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:77:2*/ _, ready = fut.aw0.(*vFuture).Poll(cx)
 			/*line main_async.go:648:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
@@ -659,7 +659,7 @@ func (fut *level2Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:78:9
-			/*line main_async.go:662:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:662:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:78:9*/ r, ready = fut.aw0.(*level3Future).Poll(cx)
 			/*line main_async.go:664:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*level3Future), ready, fresh)
@@ -698,6 +698,7 @@ func (fut *level2Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level2Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -705,7 +706,6 @@ func (fut *level2Future) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level2 is suspended; see rt.Tracer.
@@ -838,7 +838,7 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:84:2
-			/*line main_async.go:841:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:841:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:84:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:843:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -854,7 +854,7 @@ func (fut *level3Future) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:85:2
-			/*line main_async.go:857:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:857:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:85:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:859:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -888,12 +888,12 @@ func (fut *level3Future) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *level3Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Level3 is suspended; see rt.Tracer.
@@ -1227,7 +1227,7 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:6
-			/*line main_async.go:1230:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1230:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:6*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1232:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1246,7 +1246,7 @@ func (fut *basicFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:163:6
-			/*line main_async.go:1249:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1249:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:163:6*/ r_2, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1251:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1285,12 +1285,12 @@ func (fut *basicFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *basicFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Basic is suspended; see rt.Tracer.
@@ -1428,7 +1428,7 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:169:27
-			/*line main_async.go:1431:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1431:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:27*/ fut.r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1433:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1444,7 +1444,7 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:169:33
-			/*line main_async.go:1447:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:169:33*/ r_2, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1449:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1465,7 +1465,7 @@ func (fut *deferArgSuspendsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:171:2
-			/*line main_async.go:1468:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1468:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1470:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1502,12 +1502,12 @@ func (fut *deferArgSuspendsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferArgSuspendsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where DeferArgSuspends is suspended; see rt.Tracer.
@@ -1655,7 +1655,7 @@ func (fut *namedFuture) poll_2(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:182:6
-			/*line main_async.go:1658:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1658:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:182:6*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1660:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1695,12 +1695,12 @@ func (fut *namedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *namedFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Named is suspended; see rt.Tracer.
@@ -1840,7 +1840,7 @@ func (fut *bareFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:190:2
-			/*line main_async.go:1843:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1843:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:190:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:1845:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -1878,12 +1878,12 @@ func (fut *bareFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *bareFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Bare is suspended; see rt.Tracer.
@@ -2031,7 +2031,7 @@ func (fut *loopFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:198:3
-			/*line main_async.go:2034:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2034:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:198:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:2036:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2075,12 +2075,12 @@ func (fut *loopFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *loopFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Loop is suspended; see rt.Tracer.
@@ -2334,12 +2334,12 @@ func (fut *methodsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *methodsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Methods is suspended; see rt.Tracer.
@@ -2508,7 +2508,7 @@ func (fut *builtinsFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:227:2
-			/*line main_async.go:2511:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2511:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:227:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:2513:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2546,12 +2546,12 @@ func (fut *builtinsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *builtinsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Builtins is suspended; see rt.Tracer.
@@ -2814,6 +2814,7 @@ func (fut *recoverChildFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *recoverChildFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -2821,7 +2822,6 @@ func (fut *recoverChildFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where RecoverChild is suspended; see rt.Tracer.
@@ -2959,7 +2959,7 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:246:14
-			/*line main_async.go:2962:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2962:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:14*/ r, ready = fut.aw0.(*vFuture).Poll(cx)
 			/*line main_async.go:2964:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*vFuture), ready, fresh)
@@ -2975,7 +2975,7 @@ func (fut *midFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:246:9
-			/*line main_async.go:2978:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2978:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:246:9*/ r_2, ready = fut.aw0.(*boomFuture).Poll(cx)
 			/*line main_async.go:2980:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*boomFuture), ready, fresh)
@@ -3014,6 +3014,7 @@ func (fut *midFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *midFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -3021,7 +3022,6 @@ func (fut *midFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Mid is suspended; see rt.Tracer.
@@ -3227,12 +3227,12 @@ func (fut *deepFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deepFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Deep is suspended; see rt.Tracer.
@@ -3474,12 +3474,12 @@ func (fut *panicInDeferFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *panicInDeferFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where PanicInDefer is suspended; see rt.Tracer.
@@ -3682,12 +3682,12 @@ func (fut *repanicFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *repanicFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Repanic is suspended; see rt.Tracer.
@@ -3907,12 +3907,12 @@ func (fut *panicNilFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *panicNilFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where PanicNil is suspended; see rt.Tracer.
@@ -4067,7 +4067,7 @@ func (fut *noRecoverEscapesFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fut.mu = nil
 			fallthrough
 		case 2: // resumes at main.go:298:2
-			/*line main_async.go:4070:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4070:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:4072:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -4100,6 +4100,7 @@ func (fut *noRecoverEscapesFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *noRecoverEscapesFuture) Cancel() {
+	defer fut.dcancel()
 	switch fut.state {
 	case 1:
 		(&fut.av0).Cancel()
@@ -4110,7 +4111,6 @@ func (fut *noRecoverEscapesFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where NoRecoverEscapes is suspended; see rt.Tracer.
@@ -4272,7 +4272,7 @@ func (fut *recoverOutsideFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:310:2
-			/*line main_async.go:4275:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4275:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:4277:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -4305,12 +4305,12 @@ func (fut *recoverOutsideFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *recoverOutsideFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where RecoverOutside is suspended; see rt.Tracer.
@@ -4478,7 +4478,7 @@ func (fut *gotosFuture) poll_2(cx *rt.Context) ([]int, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:320:46
-			/*line main_async.go:4481:4*/ driven = !(len(fut.dstk) != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:4481:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:46*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:4483:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -4529,12 +4529,12 @@ func (fut *gotosFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *gotosFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Gotos is suspended; see rt.Tracer.
@@ -4771,12 +4771,12 @@ func (fut *escapeMayRecoverFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *escapeMayRecoverFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where EscapeMayRecover is suspended; see rt.Tracer.
@@ -5007,12 +5007,12 @@ func (fut *exitFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *exitFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Exit is suspended; see rt.Tracer.
@@ -5280,7 +5280,7 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:363:2
-			/*line main_async.go:5283:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5283:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:363:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:5285:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -5296,7 +5296,7 @@ func (fut *leafFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 2: // resumes at main.go:364:2
-			/*line main_async.go:5299:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5299:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:364:2*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:5301:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -5330,12 +5330,12 @@ func (fut *leafFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *leafFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Leaf is suspended; see rt.Tracer.
@@ -5730,12 +5730,12 @@ func (fut *leafRecoversFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *leafRecoversFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where LeafRecovers is suspended; see rt.Tracer.
@@ -5903,7 +5903,7 @@ func (fut *genericDeferFuture[T]) poll_2(cx *rt.Context) ([]T, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:399:3
-			/*line main_async.go:5906:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:5906:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:399:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:5908:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -5947,12 +5947,12 @@ func (fut *genericDeferFuture[T]) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *genericDeferFuture[T]) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where GenericDefer is suspended; see rt.Tracer.
@@ -6199,13 +6199,13 @@ func (fut *rangeDeferFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *rangeDeferFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.it.Stop()
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where RangeDefer is suspended; see rt.Tracer.
@@ -6451,6 +6451,7 @@ func (fut *topFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *topFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -6458,7 +6459,6 @@ func (fut *topFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Top is suspended; see rt.Tracer.
@@ -6730,6 +6730,7 @@ func (fut *recFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *recFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -6737,7 +6738,6 @@ func (fut *recFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Rec is suspended; see rt.Tracer.
@@ -7079,12 +7079,12 @@ func (fut *formsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *formsFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Forms is suspended; see rt.Tracer.
@@ -8089,6 +8089,7 @@ func (fut *mainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		if c, ok := fut.aw0.(rt.Canceler); ok {
 			c.Cancel()
@@ -8096,7 +8097,6 @@ func (fut *mainFuture) Cancel() {
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Main is suspended; see rt.Tracer.
@@ -8358,12 +8358,12 @@ func (fut *mainFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *mainFunc1Future) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Main.func1 is suspended; see rt.Tracer.
@@ -8601,12 +8601,12 @@ func (fut *loopOnceRecoverFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *loopOnceRecoverFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where LoopOnceRecover is suspended; see rt.Tracer.

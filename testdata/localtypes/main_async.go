@@ -2379,7 +2379,7 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (string, bool) {
 			fresh = true
 			fallthrough
 		case 3: // resumes at main.go:329:3
-			/*line main_async.go:2382:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2382:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:329:3*/ _, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:2384:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -2425,12 +2425,12 @@ func (fut *deferredFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferredFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Deferred is suspended; see rt.Tracer.

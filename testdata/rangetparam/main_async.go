@@ -543,13 +543,13 @@ func (fut *pairsFuture[K, E, S]) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *pairsFuture[K, E, S]) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.it.Stop()
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Pairs is suspended; see rt.Tracer.
@@ -1061,13 +1061,13 @@ func (fut *panicsFuture[S]) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *panicsFuture[S]) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.it.Stop()
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Panics is suspended; see rt.Tracer.

@@ -266,13 +266,13 @@ func (fut *closureConstFunc1Future) poll_2(cx *rt.Context) (int, bool) {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *closureConstFunc1Future) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	if fut.aw0 != nil {
 		rt.Cancel(fut.aw0)
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where closureConst.func1 is suspended; see rt.Tracer.

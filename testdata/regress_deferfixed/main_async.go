@@ -194,9 +194,9 @@ func (fut *paramsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *paramsFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Params is suspended; see rt.Tracer.
@@ -432,9 +432,9 @@ func (fut *localsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *localsFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Locals is suspended; see rt.Tracer.
@@ -656,9 +656,9 @@ func (fut *reassignedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *reassignedFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Reassigned is suspended; see rt.Tracer.
@@ -924,9 +924,9 @@ func (fut *panicsFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *panicsFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Panics is suspended; see rt.Tracer.

@@ -188,9 +188,9 @@ func (fut *singleFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *singleFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where single is suspended; see rt.Tracer.
@@ -384,9 +384,9 @@ func (fut *nestedFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *nestedFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where nested is suspended; see rt.Tracer.
@@ -617,9 +617,9 @@ func (fut *bothFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *bothFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where both is suspended; see rt.Tracer.
@@ -808,9 +808,9 @@ func (fut *constArgFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *constArgFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where constArg is suspended; see rt.Tracer.

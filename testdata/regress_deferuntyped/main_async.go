@@ -163,9 +163,9 @@ func (fut *errFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *errFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Err is suspended; see rt.Tracer.
@@ -326,9 +326,9 @@ func (fut *wideFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *wideFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Wide is suspended; see rt.Tracer.
@@ -489,9 +489,9 @@ func (fut *tempFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *tempFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Temp is suspended; see rt.Tracer.
@@ -652,9 +652,9 @@ func (fut *codeFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *codeFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Code is suspended; see rt.Tracer.
@@ -815,9 +815,9 @@ func (fut *ptrFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *ptrFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Ptr is suspended; see rt.Tracer.
@@ -978,9 +978,9 @@ func (fut *sliceFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *sliceFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Slice is suspended; see rt.Tracer.
@@ -1141,9 +1141,9 @@ func (fut *anyFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *anyFuture) Cancel() {
+	defer fut.dcancel()
 	fut.av0 = rt.YieldNowFuture{}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where Any is suspended; see rt.Tracer.

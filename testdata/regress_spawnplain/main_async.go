@@ -583,7 +583,7 @@ func (fut *deferredFuture) poll_2(cx *rt.Context) (int, bool) {
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:120:9
-			/*line main_async.go:586:4*/ driven = !(fut.dn != 0) && cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:586:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:120:9*/ r, ready = fut.aw0.Poll(cx)
 			/*line main_async.go:588:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
@@ -622,12 +622,12 @@ func (fut *deferredFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *deferredFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where deferred is suspended; see rt.Tracer.
@@ -864,12 +864,12 @@ func (fut *panickingFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *panickingFuture) Cancel() {
+	defer fut.dcancel()
 	if fut.aw0 != nil {
 		fut.aw0.Cancel()
 		fut.aw0 = nil
 	}
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where panicking is suspended; see rt.Tracer.
@@ -1081,8 +1081,8 @@ func (fut *badFutureFuture) PollFrame(cx *rt.Context) bool {
 // Cancel abandons the future: it cancels the future it awaits, if any; see
 // rt.Canceler. The future must not be polled afterwards.
 func (fut *badFutureFuture) Cancel() {
+	defer fut.dcancel()
 	fut.state = -1
-	fut.dcancel()
 }
 
 // Trace says where badFuture is suspended; see rt.Tracer.
