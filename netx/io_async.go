@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"github.com/corio-go/corio/rt"
 	"io"
+	"unsafe"
 )
 
 // copyFuture is the state machine of Copy (io.go:54).
@@ -20,7 +21,7 @@ type copyFuture struct {
 	b     *Buf
 	buf   []byte
 	err_2 error
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*Buf, error]]
 }
 
 // CopyAsync is the asynchronous twin of Copy: it returns a future that runs the
@@ -55,17 +56,17 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 			/*line io.go:55:2*/ fut.total = 0
 			/*line io.go:56:5*/ fut.pr, ok = fut.src.(PooledReader)
 			/*line io.go:56:35*/ if !(ok) {
-				/*line io_async.go:58:5*/ state = 4
+				/*line io_async.go:59:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:58:14*/ fut.aw0 = fut.pr.ReadPooledAsync()
-			/*line io_async.go:64:4*/ fut.src = nil
+			/*line io_async.go:65:4*/ fut.src = nil
 			fallthrough
 		case 2: // resumes at io.go:58:14
-			/*line io.go:58:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
-			/*line io_async.go:68:4*/ if !ready {
+			/*line io.go:58:14*/ r, ready = fut.aw0.Poll(cx)
+			/*line io_async.go:69:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -83,11 +84,11 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:63:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: err}, true
 				}
 			}
-			/*line io.go:65:14*/ fut.aw0 = fut.dst.WriteAsync(fut.b.Bytes())
-			/*line io_async.go:87:4*/ fallthrough
+			/*line io.go:65:14*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.dst.WriteAsync(fut.b.Bytes())
+			/*line io_async.go:88:4*/ fallthrough
 		case 3: // resumes at io.go:65:14
-			/*line io.go:65:14*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:90:4*/ if !ready {
+			/*line io.go:65:14*/ r_2, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line io_async.go:91:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -101,36 +102,36 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:69:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: err}, true
 				}
 			}
-			/*line io_async.go:104:4*/ state = 1
+			/*line io_async.go:105:4*/ state = 1
 			continue
 		case 4:
 			/*line io.go:73:2*/ fut.b = getBuf()
 			/*line io.go:74:2*/ fut.buf = fut.b.b[:cap(fut.b.b)]
-			/*line io_async.go:109:4*/ fallthrough
+			/*line io_async.go:110:4*/ fallthrough
 		case 5:
-			/*line io.go:76:13*/ fut.aw0 = fut.src.ReadAsync(fut.buf)
-			/*line io_async.go:112:4*/ fut.pr = nil
+			/*line io.go:76:13*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.src.ReadAsync(fut.buf)
+			/*line io_async.go:113:4*/ fut.pr = nil
 			fut.err_2 = nil
 			fallthrough
 		case 6: // resumes at io.go:76:13
-			/*line io.go:76:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:117:4*/ if !ready {
+			/*line io.go:76:13*/ r_3, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line io_async.go:118:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:76:3*/ n_2, fut.err_2 = r_3.V0, r_3.V1
 			/*line io.go:77:6*/ if !(n_2 > 0) {
-				/*line io_async.go:124:5*/ state = 9
+				/*line io_async.go:125:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 7:
-			/*line io.go:78:15*/ fut.aw0 = fut.dst.WriteAsync(fut.buf[:n_2])
-			/*line io_async.go:130:4*/ fallthrough
+			/*line io.go:78:15*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.dst.WriteAsync(fut.buf[:n_2])
+			/*line io_async.go:131:4*/ fallthrough
 		case 8: // resumes at io.go:78:15
-			/*line io.go:78:15*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:133:4*/ if !ready {
+			/*line io.go:78:15*/ r_4, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line io_async.go:134:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -144,7 +145,7 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:82:5*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: werr}, true
 				}
 			}
-			/*line io_async.go:147:4*/ fallthrough
+			/*line io_async.go:148:4*/ fallthrough
 		case 9:
 			/*line io.go:85:3*/ if fut.err_2 != nil {
 				/*line io.go:86:4*/ fut.b.Release()
@@ -159,13 +160,13 @@ func (fut *copyFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) {
 					/*line io.go:90:4*/ return rt.Tuple2[int64, error]{V0: fut.total, V1: fut.err_2}, true
 				}
 			}
-			/*line io_async.go:162:4*/ state = 5
+			/*line io_async.go:163:4*/ state = 5
 			continue
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:165:4*/ fut.state = -1
+			/*line io_async.go:166:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:168:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
+			/*line io_async.go:169:4*/ panic("corio: CopyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -239,17 +240,17 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 		switch state {
 		case 0: // copyHalf starts
 			/*line io.go:100:12*/ fut.c_copy = initCopyFuture(fut.dst, fut.src)
-			/*line io_async.go:242:4*/ fut.aw0 = &fut.c_copy
+			/*line io_async.go:243:4*/ fut.aw0 = &fut.c_copy
 			fresh = true
 			fut.src = nil
 			fallthrough
 		case 1: // resumes at io.go:100:12
-			/*line io_async.go:247:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:248:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:100:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:249:4*/ if driven {
+			/*line io_async.go:250:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:252:4*/ if !ready {
+			/*line io_async.go:253:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -267,7 +268,7 @@ func (fut *copyHalfFuture) Poll(cx *rt.Context) (rt.Tuple2[int64, error], bool) 
 				/*line io.go:104:2*/ return rt.Tuple2[int64, error]{V0: n, V1: fut.dst.CloseWrite()}, true
 			}
 		default:
-			/*line io_async.go:270:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
+			/*line io_async.go:271:4*/ panic("corio: copyHalfAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -322,19 +323,19 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // ReadFull starts
 			/*line io.go:112:2*/ fut.n = 0
-			/*line io_async.go:325:4*/ fallthrough
+			/*line io_async.go:326:4*/ fallthrough
 		case 1:
 			/*line io.go:113:6*/ if !(fut.n < len(fut.b)) {
-				/*line io_async.go:328:5*/ state = 4
+				/*line io_async.go:329:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line io.go:114:13*/ fut.aw0 = fut.r.ReadAsync(fut.b[fut.n:])
-			/*line io_async.go:334:4*/ fallthrough
+			/*line io_async.go:335:4*/ fallthrough
 		case 3: // resumes at io.go:114:13
 			/*line io.go:114:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:337:4*/ if !ready {
+			/*line io_async.go:338:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -359,7 +360,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 					/*line io.go:123:4*/ return rt.Tuple2[int, error]{V0: fut.n, V1: err}, true
 				}
 			}
-			/*line io_async.go:362:4*/ state = 1
+			/*line io_async.go:363:4*/ state = 1
 			continue
 		case 4:
 			{
@@ -367,7 +368,7 @@ func (fut *readFullFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line io.go:126:2*/ return rt.Tuple2[int, error]{V0: fut.n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:370:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
+			/*line io_async.go:371:4*/ panic("corio: ReadFullAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -401,7 +402,7 @@ type readerFillFuture struct {
 	res   error // the output, kept by PollFrame for the caller
 	r     *Reader
 	b_2   *Buf
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*Buf, error]]
 }
 
 // fillAsync is the asynchronous twin of fill: it returns a future that runs the
@@ -434,16 +435,16 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line io.go:243:5*/ pr, ok = fut.r.src.(PooledReader)
 			/*line io.go:243:37*/ if !(ok) {
-				/*line io_async.go:437:5*/ state = 3
+				/*line io_async.go:438:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:244:13*/ fut.aw0 = pr.ReadPooledAsync()
-			/*line io_async.go:443:4*/ fallthrough
+			/*line io_async.go:444:4*/ fallthrough
 		case 2: // resumes at io.go:244:13
-			/*line io.go:244:13*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*Buf, error]]).Poll(cx)
-			/*line io_async.go:446:4*/ if !ready {
+			/*line io.go:244:13*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line io_async.go:447:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -462,11 +463,11 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 3:
 			/*line io.go:251:2*/ fut.b_2 = getBuf()
-			/*line io.go:252:12*/ fut.aw0 = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
-			/*line io_async.go:466:4*/ fallthrough
+			/*line io.go:252:12*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.r.src.ReadAsync(fut.b_2.b[:cap(fut.b_2.b)])
+			/*line io_async.go:467:4*/ fallthrough
 		case 4: // resumes at io.go:252:12
-			/*line io.go:252:12*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:469:4*/ if !ready {
+			/*line io.go:252:12*/ r_3, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line io_async.go:470:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -489,10 +490,10 @@ func (fut *readerFillFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:262:2*/ return err_2, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:492:4*/ fut.state = -1
+			/*line io_async.go:493:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:495:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
+			/*line io_async.go:496:4*/ panic("corio: Reader.fillAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -567,28 +568,28 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				}
 			}
 			/*line io.go:273:5*/ if !(fut.r.Buffered() == 0) {
-				/*line io_async.go:570:5*/ state = 4
+				/*line io_async.go:571:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:274:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
-			/*line io_async.go:576:4*/ fresh = true
+			/*line io_async.go:577:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:274:13
-			/*line io_async.go:579:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:580:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:274:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:581:4*/ if driven {
+			/*line io_async.go:582:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:584:4*/ if !ready {
+			/*line io_async.go:585:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:274:6*/ err = r_2
 			/*line io.go:274:23*/ if !(err != nil) {
-				/*line io_async.go:591:5*/ state = 4
+				/*line io_async.go:592:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -605,7 +606,7 @@ func (fut *readerReadFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) 
 				/*line io.go:280:2*/ return rt.Tuple2[int, error]{V0: n, V1: nil}, true
 			}
 		default:
-			/*line io_async.go:608:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
+			/*line io_async.go:609:4*/ panic("corio: Reader.ReadAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -662,7 +663,7 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 		switch state {
 		case 0: // Reader.ReadBytes starts
 			/*line io.go:289:2*/ fut.out = nil
-			/*line io_async.go:665:4*/ fallthrough
+			/*line io_async.go:666:4*/ fallthrough
 		case 1:
 			/*line io.go:291:3*/ buf = fut.r.buffered()
 			/*line io.go:292:3*/ if i := bytes.IndexByte(buf, fut.delim); i >= 0 {
@@ -676,22 +677,22 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 			/*line io.go:297:3*/ fut.out = append(take(&fut.out), buf...)
 			/*line io.go:298:3*/ fut.r.consume(len(buf))
 			/*line io.go:299:13*/ fut.aw0 = fut.r.fillAsync().(*readerFillFuture)
-			/*line io_async.go:679:4*/ fresh = true
+			/*line io_async.go:680:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:299:13
-			/*line io_async.go:682:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:683:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:299:13*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:684:4*/ if driven {
+			/*line io_async.go:685:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:687:4*/ if !ready {
+			/*line io_async.go:688:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:299:6*/ err = r_2
 			/*line io.go:299:23*/ if !(err != nil) {
-				/*line io_async.go:694:5*/ state = 1
+				/*line io_async.go:695:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -701,10 +702,10 @@ func (fut *readerReadBytesFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error]
 				/*line io.go:300:4*/ return rt.Tuple2[[]byte, error]{V0: fut.out, V1: err}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:704:4*/ fut.state = -1
+			/*line io_async.go:705:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:707:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
+			/*line io_async.go:708:4*/ panic("corio: Reader.ReadBytesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -768,16 +769,16 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 		switch state {
 		case 0: // Reader.ReadLine starts
 			/*line io.go:311:15*/ fut.aw0 = fut.r.ReadBytesAsync('\n').(*readerReadBytesFuture)
-			/*line io_async.go:771:4*/ fresh = true
+			/*line io_async.go:772:4*/ fresh = true
 			fut.r = nil
 			fallthrough
 		case 1: // resumes at io.go:311:15
-			/*line io_async.go:775:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:776:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:311:15*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:777:4*/ if driven {
+			/*line io_async.go:778:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line io_async.go:780:4*/ if !ready {
+			/*line io_async.go:781:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -793,7 +794,7 @@ func (fut *readerReadLineFuture) Poll(cx *rt.Context) (rt.Tuple2[[]byte, error],
 				/*line io.go:317:2*/ return rt.Tuple2[[]byte, error]{V0: line, V1: err}, true
 			}
 		default:
-			/*line io_async.go:796:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
+			/*line io_async.go:797:4*/ panic("corio: Reader.ReadLineAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -848,28 +849,28 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 		switch state {
 		case 0: // Writer.Write starts
 			/*line io.go:346:5*/ if !(fut.w.Buffered()+len(fut.p) > PooledBufferSize) {
-				/*line io_async.go:851:5*/ state = 7
+				/*line io_async.go:852:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line io.go:347:13*/ fut.aw0 = fut.w.FlushAsync().(*writerFlushFuture)
-			/*line io_async.go:857:4*/ fresh = true
+			/*line io_async.go:858:4*/ fresh = true
 			fallthrough
 		case 2: // resumes at io.go:347:13
-			/*line io_async.go:860:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line io_async.go:861:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line io.go:347:13*/ r, ready = fut.aw0.(*writerFlushFuture).Poll(cx)
-			/*line io_async.go:862:4*/ if driven {
+			/*line io_async.go:863:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*writerFlushFuture), ready, fresh)
 			}
-			/*line io_async.go:865:4*/ if !ready {
+			/*line io_async.go:866:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line io.go:347:6*/ err = r
 			/*line io.go:347:24*/ if !(err != nil) {
-				/*line io_async.go:872:5*/ state = 4
+				/*line io_async.go:873:5*/ state = 4
 				continue
 			}
 			fallthrough
@@ -880,18 +881,18 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 			}
 		case 4:
 			/*line io.go:350:6*/ if !(len(fut.p) >= PooledBufferSize) {
-				/*line io_async.go:883:5*/ state = 7
+				/*line io_async.go:884:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line io.go:351:11*/ fut.aw0 = fut.w.dst.WriteAsync(fut.p)
-			/*line io_async.go:889:4*/ fut.w = nil
+			/*line io_async.go:890:4*/ fut.w = nil
 			fut.p = nil
 			fallthrough
 		case 6: // resumes at io.go:351:11
 			/*line io.go:351:11*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line io_async.go:894:4*/ if !ready {
+			/*line io_async.go:895:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -910,7 +911,7 @@ func (fut *writerWriteFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool)
 				/*line io.go:358:2*/ return rt.Tuple2[int, error]{V0: len(fut.p), V1: nil}, true
 			}
 		default:
-			/*line io_async.go:913:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
+			/*line io_async.go:914:4*/ panic("corio: Writer.WriteAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -973,10 +974,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line io.go:369:12*/ fut.aw0 = fut.w.dst.WriteAsync(fut.w.b.b)
-			/*line io_async.go:976:4*/ fallthrough
+			/*line io_async.go:977:4*/ fallthrough
 		case 1: // resumes at io.go:369:12
 			/*line io.go:369:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line io_async.go:979:4*/ if !ready {
+			/*line io_async.go:980:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -989,10 +990,10 @@ func (fut *writerFlushFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line io.go:372:2*/ return err, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line io_async.go:992:4*/ fut.state = -1
+			/*line io_async.go:993:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line io_async.go:995:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
+			/*line io_async.go:996:4*/ panic("corio: Writer.FlushAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -430,6 +430,8 @@ func (e *emitter) state(i int, blk *block) {
 		held := newWriter(g)  // the awaited future, as its own type
 		if r.byValue != nil { // polled in place (the by-value rule)
 			held.put("(&", f, ".", r.field, ")")
+		} else if r.view != nil {
+			held.put(e.view(r))
 		} else {
 			held.put(f, ".", r.field)
 		}
@@ -511,6 +513,8 @@ func (e *emitter) state(i int, blk *block) {
 	case *awaitTerm:
 		if t.child != nil {
 			p(ir.directive(t.pos), f, ".", t.cfield, " = ", ir.print(t.fut), "\n", resetMark, f, ".", t.field, " = &", f, ".", t.cfield, "\n")
+		} else if t.view != nil {
+			p(ir.directive(t.pos), e.view(t), " = ", ir.print(t.fut), "\n", resetMark)
 		} else {
 			p(ir.directive(t.pos), f, ".", t.field, " = ", ir.print(t.fut), "\n", resetMark)
 		}
@@ -613,6 +617,17 @@ func (e *emitter) cancel() {
 	e.cancelRanges()
 	p(f, ".", ir.nState, " = -1\n")
 	p("}\n\n")
+}
+
+// view is the shared await field of t, declared as another rt.Future
+// interface, as t's own rt.Future type (layout.go): *(*rt.Future[T])(
+// unsafe.Pointer(&fut.aw0)), to store into and poll.
+func (e *emitter) view(t *awaitTerm) code {
+	w := newWriter(e.g)
+	w.put("(*(*", t.view, ")(")
+	w.qual("unsafe", "unsafe", "Pointer")
+	w.put("(&", e.fut, ".", t.field, ")))")
+	return w.code
 }
 
 // self is the future's own type as its methods and twin write it: fFuture,

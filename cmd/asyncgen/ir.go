@@ -194,6 +194,7 @@ type awaitTerm struct {
 	clear  []*variable // pointer fields dead from here on (liveness.go)
 	field  string      // the await field (layout.go)
 	assert types.Type  // where the field is shared (an interface): the future type it holds here
+	view   types.Type  // where the field is shared by interfaces only (layout.go): the one this await stores and polls it as
 	frame  *asyncFunc  // a callee of the package, whose future is an rt.Frame (emit.go)
 	cfield string      // the child's field (layout.go)
 	// targs are the type arguments of a generic callee of the package
@@ -320,6 +321,7 @@ type awField struct {
 	name, typ string
 	t         types.Type
 	shared    bool
+	ifaces    bool  // shared by rt.Future interfaces only: declared as the first, each other one viewed through unsafe (layout.go)
 	frame     bool  // not shared, and it holds a generated future of the package (*fFuture)
 	byValue   bool  // holds a future by value (type F, not rt.Future)
 	states    []int // byValue: the states in which it holds a pending future

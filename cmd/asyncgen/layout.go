@@ -5,11 +5,23 @@ package main
 // field per inlined callee (inline.go), reused only by the same callee's
 // future. The await field has the awaited future's type where the function
 // awaits futures of one type (the common case, which then costs nothing);
-// where it awaits several, the field is an empty interface that every await
-// shares, and each resume asserts it back to its future's type (a few
-// nanoseconds: BenchmarkResume in bench_test.go), which keeps the future at
-// one field's size instead of one per type. An interface, not a union of
-// memory: the garbage collector sees every pointer the field holds. Layout
+// where it awaits several, one field is shared, which keeps the future at
+// one field's size instead of one per type. Where every one is an
+// rt.Future interface (other packages' futures, the common case of a
+// shared field: a read and a write on a connection), the field is declared
+// as the first of them, and each await of another stores and polls it
+// through an unsafe view as its own rt.Future type: every non-empty
+// interface is an itab and a data word, the garbage collector sees the data
+// word as the pointer it is (an itab is never in the heap), and what reads
+// the field as declared reads only what all itabs share (Cancel's
+// assertion to rt.Canceler and Trace's conversion to any read the dynamic
+// type), never a method, so the await costs no assertion (about 12
+// instructions a poll, internal/genbench's BenchmarkSharedSlot). Otherwise
+// (a generated future of the package among them, by its pointer type) the
+// field is an empty interface and each resume asserts it back to its
+// future's type (a few nanoseconds: BenchmarkResume in bench_test.go). An
+// interface, not a union of memory: the garbage collector sees every
+// pointer the field holds. Layout
 // also rejects a variable the future must declare whose type cannot be
 // written outside its package.
 
@@ -69,11 +81,13 @@ func (ir *irFunc) layout() bool {
 		a := awField{name: ir.name("aw0"), t: futs[0], frame: len(futs) == 1 && awaits[0].frame != nil}
 		// A future type that names a local type cannot be a field's
 		// type: the interface field holds it (localtype.go).
-		if len(futs) > 1 || g.localIn(futs[0]) != nil {
+		if g.localIn(futs[0]) != nil || len(futs) > 1 && !g.allInterfaces(futs) {
 			a.shared, a.t = true, types.Universe.Lookup("any").Type()
 			if g.shadowed["any"] {
 				a.t = types.NewInterfaceType(nil, nil)
 			}
+		} else if len(futs) > 1 {
+			a.shared, a.ifaces = true, true
 		}
 		a.typ = g.typeText(a.t)
 		ir.awaits = append(ir.awaits, a)
@@ -82,7 +96,11 @@ func (ir *irFunc) layout() bool {
 	for _, t := range awaits {
 		a := ir.awaits[len(ir.awaits)-1] // the field of the other awaits, declared last
 		t.field = a.name
-		if a.shared {
+		if a.ifaces {
+			if f := awaited(t); !types.Identical(f, a.t) {
+				t.view = f
+			}
+		} else if a.shared {
 			t.assert = awaited(t)
 		}
 		if t.child != nil {
@@ -95,6 +113,19 @@ func (ir *irFunc) layout() bool {
 				ir.children = append(ir.children, c)
 			}
 			t.cfield, t.childType = c.field, c.t
+		}
+	}
+	return true
+}
+
+// allInterfaces reports whether every type of ts is an interface (and
+// none names a local type, which a field cannot): the rt.Future types of
+// awaits of other packages' futures, all laid out as an itab and a data
+// word.
+func (g *pkgGen) allInterfaces(ts []types.Type) bool {
+	for _, t := range ts {
+		if !types.IsInterface(t) || g.localIn(t) != nil {
+			return false
 		}
 	}
 	return true

@@ -192,9 +192,11 @@ func (ir *irFunc) sanity(pass string) string {
 			}
 			a, fut := ifaces[0], ir.g.awaitedType(t)
 			switch {
-			case a.shared && (t.assert == nil || !types.Identical(t.assert, fut) || !types.IsInterface(a.t) || !types.AssignableTo(fut, a.t)):
+			case a.ifaces && (t.assert != nil || !types.IsInterface(fut) || !types.IsInterface(a.t) || (t.view == nil) != types.Identical(a.t, fut) || t.view != nil && !types.Identical(t.view, fut)):
+				return fmt.Sprintf("the await of state %d shares the interface field %s, but does not view it as its future's type", b.state, a.name)
+			case a.shared && !a.ifaces && (t.assert == nil || t.view != nil || !types.Identical(t.assert, fut) || !types.IsInterface(a.t) || !types.AssignableTo(fut, a.t)):
 				return fmt.Sprintf("the await of state %d shares the field %s, but does not assert it to its future's type", b.state, a.name)
-			case !a.shared && (t.assert != nil || !types.Identical(a.t, fut)):
+			case !a.shared && (t.assert != nil || t.view != nil || !types.Identical(a.t, fut)):
 				return fmt.Sprintf("the await of state %d is held by the field %s of another type", b.state, a.name)
 			}
 		}

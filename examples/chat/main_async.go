@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // roomFuture is the state machine of Room (main.go:109).
@@ -46,13 +47,13 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Room starts
 			/*line main.go:110:2*/ fut.clients = map[*client]bool{}
-			/*line main_async.go:49:4*/ fallthrough
+			/*line main_async.go:50:4*/ fallthrough
 		case 1:
 			/*line main.go:112:13*/ fut.av0 = fut.events.MakeRecv()
-			/*line main_async.go:52:4*/ fallthrough
+			/*line main_async.go:53:4*/ fallthrough
 		case 2: // resumes at main.go:112:13
 			/*line main.go:112:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:55:4*/ if !ready {
+			/*line main_async.go:56:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -95,10 +96,10 @@ func (fut *roomFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:139:4*/ return struct{}{}, true
 				}
 			}
-			/*line main_async.go:98:4*/ state = 1
+			/*line main_async.go:99:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:101:4*/ panic("corio: RoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:102:4*/ panic("corio: RoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -145,7 +146,7 @@ type sessionFuture struct {
 	lines   []string
 	i       int
 	av0     syncx.SendFuture[event]
-	aw0     any
+	aw0     rt.Future[rt.Tuple2[*netx.Buf, error]]
 }
 
 // SessionAsync is the asynchronous twin of Session: it returns a future that runs the
@@ -182,34 +183,34 @@ poll:
 			/*line main.go:178:2*/ fut.rd, wr = fut.conn.Split()
 			/*line main.go:179:2*/ fut.writer = rt.SpawnInlineIn[struct{}, writeLoopFuture](cx, initWriteLoopFuture(take(&fut.conn), wr, outRx))
 			/*line main.go:180:5*/ fut.av0 = fut.events.MakeSend(event{kind: joined, c: fut.c})
-			/*line main_async.go:185:4*/ fallthrough
+			/*line main_async.go:186:4*/ fallthrough
 		case 1: // resumes at main.go:180:5
 			/*line main.go:180:5*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:188:4*/ if !ready {
+			/*line main_async.go:189:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:180:5*/ if !(r != nil) {
-				/*line main_async.go:194:5*/ state = 3
+				/*line main_async.go:195:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:181:3*/ take(&fut.outTx).Close()
-			/*line main_async.go:200:4*/ state = 15
+			/*line main_async.go:201:4*/ state = 15
 			continue
 		case 3:
 			/*line main.go:183:3*/ fut.partial = nil
-			/*line main_async.go:204:4*/ fallthrough
+			/*line main_async.go:205:4*/ fallthrough
 		case 4:
 			/*line main.go:185:14*/ fut.aw0 = fut.rd.ReadPooledAsync()
-			/*line main_async.go:207:4*/ fut.outTx = nil
+			/*line main_async.go:208:4*/ fut.outTx = nil
 			fut.lines = nil
 			fallthrough
 		case 5: // resumes at main.go:185:14
-			/*line main.go:185:14*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:212:4*/ if !ready {
+			/*line main.go:185:14*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:213:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -221,43 +222,43 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:224:4*/ fallthrough
+			/*line main_async.go:225:4*/ fallthrough
 		case 6:
 			/*line main.go:189:4*/ fut.lines, rest, fut.ok = splitLines(take(&fut.partial), b.Bytes(), fut.cfg.MaxLine)
 			/*line main.go:190:4*/ b.Release()
 			/*line main.go:191:4*/ fut.partial = rest
 			/*line main.go:192:4*/ fut.sent = true
 			/*line main.go:193:4*/ fut.i = 0
-			/*line main_async.go:231:4*/ fallthrough
+			/*line main_async.go:232:4*/ fallthrough
 		case 7:
 			/*line main.go:193:25*/ if !(fut.i < len(fut.lines)) {
-				/*line main_async.go:234:5*/ state = 12
+				/*line main_async.go:235:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 8:
-			/*line main_async.go:239:4*/ line = fut.lines[fut.i]
+			/*line main_async.go:240:4*/ line = fut.lines[fut.i]
 			/*line main.go:194:8*/ fut.av0 = fut.events.MakeSend(event{kind: said, c: fut.c, line: line})
-			/*line main_async.go:241:4*/ fallthrough
+			/*line main_async.go:242:4*/ fallthrough
 		case 9: // resumes at main.go:194:8
 			/*line main.go:194:8*/ r_3, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:244:4*/ if !ready {
+			/*line main_async.go:245:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:194:8*/ if !(r_3 != nil) {
-				/*line main_async.go:250:5*/ state = 11
+				/*line main_async.go:251:5*/ state = 11
 				continue
 			}
 			fallthrough
 		case 10:
 			/*line main.go:195:6*/ fut.sent = false
-			/*line main_async.go:256:4*/ state = 12
+			/*line main_async.go:257:4*/ state = 12
 			continue
 		case 11:
 			/*line main.go:196:6*/ fut.i++
-			/*line main_async.go:260:4*/ state = 7
+			/*line main_async.go:261:4*/ state = 7
 			continue
 		case 12:
 			/*line main.go:199:4*/ if !fut.ok || !fut.sent {
@@ -266,44 +267,44 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:269:4*/ state = 4
+			/*line main_async.go:270:4*/ state = 4
 			continue
 		case 13:
 			/*line main.go:205:3*/ fut.av0 = fut.events.MakeSend(event{kind: left, c: fut.c})
-			/*line main_async.go:273:4*/ fut.c = nil
+			/*line main_async.go:274:4*/ fut.c = nil
 			fut.rd = nil
 			fut.partial = nil
 			fut.lines = nil
 			fallthrough
 		case 14: // resumes at main.go:205:3
 			/*line main.go:205:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:280:4*/ if !ready {
+			/*line main_async.go:281:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
-			/*line main_async.go:285:4*/ fallthrough
+			/*line main_async.go:286:4*/ fallthrough
 		case 15:
 			/*line main.go:207:2*/ take(&fut.events).Close()
-			/*line main.go:208:2*/ fut.aw0 = fut.writer.JoinAsync()
-			/*line main_async.go:289:4*/ fut.c = nil
+			/*line main.go:208:2*/ (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))) = fut.writer.JoinAsync()
+			/*line main_async.go:290:4*/ fut.c = nil
 			fut.rd = nil
 			fut.writer = nil
 			fallthrough
 		case 16: // resumes at main.go:208:2
-			/*line main.go:208:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:295:4*/ if !ready {
+			/*line main.go:208:2*/ _, ready = (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:296:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:209:2*/ take(&fut.st).Active.Add(-1)
 			{
-				/*line main_async.go:302:5*/ fut.state = -1
+				/*line main_async.go:303:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:306:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
+			/*line main_async.go:307:4*/ panic("corio: SessionAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -382,13 +383,13 @@ poll:
 	for {
 		switch state {
 		case 0: // WriteLoop starts
-			/*line main_async.go:385:4*/ fallthrough
+			/*line main_async.go:386:4*/ fallthrough
 		case 1:
 			/*line main.go:220:14*/ fut.av0 = fut.outbox.MakeRecv()
-			/*line main_async.go:388:4*/ fallthrough
+			/*line main_async.go:389:4*/ fallthrough
 		case 2: // resumes at main.go:220:14
 			/*line main.go:220:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:391:4*/ if !ready {
+			/*line main_async.go:392:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -400,21 +401,21 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:403:4*/ fallthrough
+			/*line main_async.go:404:4*/ fallthrough
 		case 3:
 			/*line main.go:224:3*/ batch = drain(fut.outbox, msg)
 			/*line main.go:225:16*/ fut.aw0 = fut.wr.WriteAsync(batch)
-			/*line main_async.go:407:4*/ fallthrough
+			/*line main_async.go:408:4*/ fallthrough
 		case 4: // resumes at main.go:225:16
 			/*line main.go:225:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:410:4*/ if !ready {
+			/*line main_async.go:411:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:225:6*/ _, err = r_2.V0, r_2.V1
 			/*line main.go:225:33*/ if !(err != nil) {
-				/*line main_async.go:417:5*/ state = 1
+				/*line main_async.go:418:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -422,11 +423,11 @@ poll:
 			/*line main.go:229:2*/ take(&fut.outbox).Close()
 			/*line main.go:230:2*/ take(&fut.conn).Close()
 			{
-				/*line main_async.go:425:5*/ fut.state = -1
+				/*line main_async.go:426:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:429:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
+			/*line main_async.go:430:4*/ panic("corio: WriteLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -495,13 +496,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Serve starts
 			/*line main.go:285:6*/ fut.n = 1
-			/*line main_async.go:498:4*/ fallthrough
+			/*line main_async.go:499:4*/ fallthrough
 		case 1:
 			/*line main.go:286:16*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:501:4*/ fallthrough
+			/*line main_async.go:502:4*/ fallthrough
 		case 2: // resumes at main.go:286:16
 			/*line main.go:286:16*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:504:4*/ if !ready {
+			/*line main_async.go:505:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -525,13 +526,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 			/*line main.go:297:3*/ fut.st.Active.Add(1)
 			/*line main.go:298:3*/ rt.SpawnInlineIn[struct{}, sessionFuture](cx, initSessionFuture(conn, "guest"+strconv.Itoa(fut.n), fut.events.Clone(), fut.cfg, fut.st))
-			/*line main_async.go:528:4*/ fallthrough
+			/*line main_async.go:529:4*/ fallthrough
 		case 3:
 			/*line main.go:285:16*/ fut.n++
-			/*line main_async.go:531:4*/ state = 1
+			/*line main_async.go:532:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:534:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:535:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -576,7 +577,7 @@ type mainFuture struct {
 	waited   time.Duration
 	av0      syncx.SendFuture[event]
 	av1      rt.SleepFuture
-	aw0      any
+	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -601,11 +602,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:308:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:604:4*/ fut.addr = ""
+			/*line main_async.go:605:4*/ fut.addr = ""
 			fallthrough
 		case 1: // resumes at main.go:308:13
-			/*line main.go:308:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:608:4*/ if !ready {
+			/*line main.go:308:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:609:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -621,57 +622,57 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			/*line main.go:313:2*/ fut.evTx, evRx = syncx.NewChannel[event](fut.cfg.Events)
 			/*line main.go:314:2*/ fut.room = rt.SpawnInlineIn[struct{}, roomFuture](cx, initRoomFuture(evRx, fut.st))
 			/*line main.go:315:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.evTx.Clone(), fut.cfg, fut.st))
-			/*line main.go:316:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:625:4*/ fut.sigs = nil
+			/*line main.go:316:12*/ (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))) = fut.sigs.RecvAsync()
+			/*line main_async.go:626:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:316:12
-			/*line main.go:316:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:629:4*/ if !ready {
+			/*line main.go:316:12*/ r_2, ready = (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:630:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:316:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:317:2*/ take(&fut.ln).Close()
-			/*line main.go:318:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:637:4*/ fut.srv = nil
+			/*line main.go:318:23*/ (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))) = fut.srv.JoinAsync()
+			/*line main_async.go:638:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:318:23
-			/*line main.go:318:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:641:4*/ if !ready {
+			/*line main.go:318:23*/ r_3, ready = (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:642:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:318:2*/ fut.serveErr, joinErr = r_3.V0, r_3.V1
 			/*line main.go:319:5*/ if !(joinErr == nil) {
-				/*line main_async.go:648:5*/ state = 7
+				/*line main_async.go:649:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 4:
 			/*line main.go:320:3*/ fut.av0 = fut.evTx.MakeSend(event{kind: shutdown})
-			/*line main_async.go:654:4*/ fallthrough
+			/*line main_async.go:655:4*/ fallthrough
 		case 5: // resumes at main.go:320:3
 			/*line main.go:320:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:657:4*/ if !ready {
+			/*line main_async.go:658:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[event]{}
 			/*line main.go:321:3*/ take(&fut.evTx).Close()
-			/*line main.go:322:16*/ fut.aw0 = fut.room.JoinAsync()
-			/*line main_async.go:664:4*/ fut.room = nil
+			/*line main.go:322:16*/ (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))) = fut.room.JoinAsync()
+			/*line main_async.go:665:4*/ fut.room = nil
 			fallthrough
 		case 6: // resumes at main.go:322:16
-			/*line main.go:322:16*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:668:4*/ if !ready {
+			/*line main.go:322:16*/ r_4, ready = (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:669:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:322:3*/ _, joinErr = r_4.V0, r_4.V1
-			/*line main_async.go:674:4*/ fallthrough
+			/*line main_async.go:675:4*/ fallthrough
 		case 7:
 			/*line main.go:324:2*/ if joinErr != nil {
 				/*line main.go:325:3*/ {
@@ -680,29 +681,29 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:327:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main_async.go:684:4*/ fallthrough
 		case 8:
 			/*line main.go:327:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.cfg.Grace) {
-				/*line main_async.go:686:5*/ state = 12
+				/*line main_async.go:687:5*/ state = 12
 				continue
 			}
 			fallthrough
 		case 9:
 			/*line main.go:328:3*/ fut.av1 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:692:4*/ fut.evTx = nil
+			/*line main_async.go:693:4*/ fut.evTx = nil
 			fut.room = nil
 			fallthrough
 		case 10: // resumes at main.go:328:3
 			/*line main.go:328:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:697:4*/ if !ready {
+			/*line main_async.go:698:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
 			fut.av1 = rt.SleepFuture{}
-			/*line main_async.go:702:4*/ fallthrough
+			/*line main_async.go:703:4*/ fallthrough
 		case 11:
 			/*line main.go:327:78*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:705:4*/ state = 8
+			/*line main_async.go:706:4*/ state = 8
 			continue
 		case 12:
 			{
@@ -710,7 +711,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:330:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:713:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:714:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

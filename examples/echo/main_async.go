@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"time"
+	"unsafe"
 )
 
 // handleFuture is the state machine of Handle (main.go:64).
@@ -22,7 +23,7 @@ type handleFuture struct {
 	c      *netx.TCPStream
 	st     *Stats
 	b      *netx.Buf
-	aw0    any
+	aw0    rt.Future[rt.Tuple2[*netx.Buf, error]]
 }
 
 // HandleAsync is the asynchronous twin of Handle: it returns a future that runs the
@@ -123,15 +124,15 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Handle starts
-			/*line main.go:65:2*/ /*line main_async.go:126:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:65:2*/ /*line main_async.go:127:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
-			/*line main_async.go:128:4*/ fallthrough
+			/*line main_async.go:129:4*/ fallthrough
 		case 1:
 			/*line main.go:67:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line main_async.go:131:4*/ fallthrough
+			/*line main_async.go:132:4*/ fallthrough
 		case 2: // resumes at main.go:67:13
-			/*line main.go:67:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line main_async.go:134:4*/ if !ready {
+			/*line main.go:67:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:135:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -145,11 +146,11 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:70:4*/ return struct{}{}, true
 				}
 			}
-			/*line main.go:72:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line main_async.go:149:4*/ fallthrough
+			/*line main.go:72:12*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.c.WriteAsync(fut.b.Bytes())
+			/*line main_async.go:150:4*/ fallthrough
 		case 3: // resumes at main.go:72:12
-			/*line main.go:72:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:152:4*/ if !ready {
+			/*line main.go:72:12*/ r_2, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:153:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -164,10 +165,10 @@ func (fut *handleFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 					/*line main.go:76:4*/ return struct{}{}, true
 				}
 			}
-			/*line main_async.go:167:4*/ state = 1
+			/*line main_async.go:168:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:170:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
+			/*line main_async.go:171:4*/ panic("corio: HandleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -313,16 +314,16 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // HandlePlain starts
-			/*line main.go:86:2*/ /*line main_async.go:316:26*/ fut.dstk[fut.dn] = 0
+			/*line main.go:86:2*/ /*line main_async.go:317:26*/ fut.dstk[fut.dn] = 0
 			fut.dn++
 			/*line main.go:87:2*/ fut.buf = make([]byte, 4096)
-			/*line main_async.go:319:4*/ fallthrough
+			/*line main_async.go:320:4*/ fallthrough
 		case 1:
 			/*line main.go:89:13*/ fut.aw0 = fut.c.ReadAsync(fut.buf)
-			/*line main_async.go:322:4*/ fallthrough
+			/*line main_async.go:323:4*/ fallthrough
 		case 2: // resumes at main.go:89:13
 			/*line main.go:89:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:325:4*/ if !ready {
+			/*line main_async.go:326:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -337,17 +338,17 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:94:16*/ fut.aw0 = fut.c.WriteAsync(fut.buf[:n])
-			/*line main_async.go:340:4*/ fallthrough
+			/*line main_async.go:341:4*/ fallthrough
 		case 3: // resumes at main.go:94:16
 			/*line main.go:94:16*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:343:4*/ if !ready {
+			/*line main_async.go:344:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:6*/ _, err_2 = r_2.V0, r_2.V1
 			/*line main.go:94:34*/ if !(err_2 != nil) {
-				/*line main_async.go:350:5*/ state = 1
+				/*line main_async.go:351:5*/ state = 1
 				continue
 			}
 			fallthrough
@@ -359,7 +360,7 @@ func (fut *handlePlainFuture) poll_2(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:96:4*/ return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:362:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:363:4*/ panic("corio: HandlePlainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -421,13 +422,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:424:4*/ fallthrough
+			/*line main_async.go:425:4*/ fallthrough
 		case 1:
 			/*line main.go:121:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:427:4*/ fallthrough
+			/*line main_async.go:428:4*/ fallthrough
 		case 2: // resumes at main.go:121:13
 			/*line main.go:121:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:430:4*/ if !ready {
+			/*line main_async.go:431:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -452,10 +453,10 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			} else {
 				/*line main.go:133:4*/ rt.SpawnInlineIn[struct{}, handleFuture](cx, initHandleFuture(c, fut.st))
 			}
-			/*line main_async.go:455:4*/ state = 1
+			/*line main_async.go:456:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:458:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:459:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -499,7 +500,7 @@ type mainFuture struct {
 	serveErr error
 	waited   time.Duration
 	av0      rt.SleepFuture
-	aw0      any
+	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -522,12 +523,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:145:13*/ fut.aw0 = fut.lc.ListenAsync("tcp", fut.addr)
-			/*line main_async.go:525:4*/ fut.addr = ""
+			/*line main_async.go:526:4*/ fut.addr = ""
 			fut.lc = nil
 			fallthrough
 		case 1: // resumes at main.go:145:13
-			/*line main.go:145:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:530:4*/ if !ready {
+			/*line main.go:145:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:531:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -541,24 +542,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:149:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:150:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, fut.plain, fut.st))
-			/*line main.go:151:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:545:4*/ fut.sigs = nil
+			/*line main.go:151:12*/ (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))) = fut.sigs.RecvAsync()
+			/*line main_async.go:546:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:151:12
-			/*line main.go:151:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:549:4*/ if !ready {
+			/*line main.go:151:12*/ r_2, ready = (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:550:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:151:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:152:2*/ take(&fut.ln).Close()
-			/*line main.go:153:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:557:4*/ fut.srv = nil
+			/*line main.go:153:23*/ (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))) = fut.srv.JoinAsync()
+			/*line main_async.go:558:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:153:23
-			/*line main.go:153:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:561:4*/ if !ready {
+			/*line main.go:153:23*/ r_3, ready = (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:562:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -571,27 +572,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				}
 			}
 			/*line main.go:157:6*/ fut.waited = time.Duration(0)
-			/*line main_async.go:574:4*/ fallthrough
+			/*line main_async.go:575:4*/ fallthrough
 		case 4:
 			/*line main.go:157:34*/ if !(fut.st.Active.Load() > 0 && fut.waited < fut.grace) {
-				/*line main_async.go:577:5*/ state = 8
+				/*line main_async.go:578:5*/ state = 8
 				continue
 			}
 			fallthrough
 		case 5:
 			/*line main.go:158:3*/ fut.av0 = rt.MakeSleep(10 * time.Millisecond)
-			/*line main_async.go:583:4*/ fallthrough
+			/*line main_async.go:584:4*/ fallthrough
 		case 6: // resumes at main.go:158:3
 			/*line main.go:158:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:586:4*/ if !ready {
+			/*line main_async.go:587:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
-			/*line main_async.go:591:4*/ fallthrough
+			/*line main_async.go:592:4*/ fallthrough
 		case 7:
 			/*line main.go:157:74*/ fut.waited += 10 * time.Millisecond
-			/*line main_async.go:594:4*/ state = 4
+			/*line main_async.go:595:4*/ state = 4
 			continue
 		case 8:
 			{
@@ -599,7 +600,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:160:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: fut.serveErr}, true
 			}
 		default:
-			/*line main_async.go:602:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:603:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/corio-go/corio/syncx"
 	"sort"
 	"time"
+	"unsafe"
 )
 
 // processFuture is the state machine of Process (main.go:64).
@@ -34,10 +35,10 @@ func (fut *processFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Process starts
 			/*line main.go:65:2*/ fut.av0 = rt.MakeSleep(cost(fut.job))
-			/*line main_async.go:37:4*/ fallthrough
+			/*line main_async.go:38:4*/ fallthrough
 		case 1: // resumes at main.go:65:2
 			/*line main.go:65:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:40:4*/ if !ready {
+			/*line main_async.go:41:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -47,7 +48,7 @@ func (fut *processFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:66:2*/ return fut.job * fut.job, true
 			}
 		default:
-			/*line main_async.go:50:4*/ panic("corio: ProcessAsync future polled after it completed or was cancelled")
+			/*line main_async.go:51:4*/ panic("corio: ProcessAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -107,26 +108,26 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Produce starts
 			/*line main.go:74:6*/ fut.job = 1
-			/*line main_async.go:110:4*/ fallthrough
+			/*line main_async.go:111:4*/ fallthrough
 		case 1:
 			/*line main.go:74:16*/ if !(fut.job <= fut.n) {
-				/*line main_async.go:113:5*/ state = 6
+				/*line main_async.go:114:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:75:13*/ fut.av0 = fut.jobs.MakeSend(fut.job)
-			/*line main_async.go:119:4*/ fallthrough
+			/*line main_async.go:120:4*/ fallthrough
 		case 3: // resumes at main.go:75:13
 			/*line main.go:75:13*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:122:4*/ if !ready {
+			/*line main_async.go:123:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line main.go:75:6*/ err = r
 			/*line main.go:75:29*/ if !(err != nil) {
-				/*line main_async.go:129:5*/ state = 5
+				/*line main_async.go:130:5*/ state = 5
 				continue
 			}
 			fallthrough
@@ -138,7 +139,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 			}
 		case 5:
 			/*line main.go:74:26*/ fut.job++
-			/*line main_async.go:141:4*/ state = 1
+			/*line main_async.go:142:4*/ state = 1
 			continue
 		case 6:
 			/*line main.go:80:2*/ take(&fut.jobs).Close()
@@ -147,7 +148,7 @@ func (fut *produceFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:81:2*/ return nil, true
 			}
 		default:
-			/*line main_async.go:150:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
+			/*line main_async.go:151:4*/ panic("corio: ProduceAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -216,13 +217,13 @@ poll:
 		switch state {
 		case 0: // Work starts
 			/*line main.go:90:2*/ fut.delivered = 0
-			/*line main_async.go:219:4*/ fallthrough
+			/*line main_async.go:220:4*/ fallthrough
 		case 1:
 			/*line main.go:92:14*/ fut.av0 = fut.jobs.MakeRecv()
-			/*line main_async.go:222:4*/ fallthrough
+			/*line main_async.go:223:4*/ fallthrough
 		case 2: // resumes at main.go:92:14
 			/*line main.go:92:14*/ r, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:225:4*/ if !ready {
+			/*line main_async.go:226:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -234,13 +235,13 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:237:4*/ fallthrough
+			/*line main_async.go:238:4*/ fallthrough
 		case 3:
 			/*line main.go:96:13*/ fut.av1 = rt.MakeTimeout(fut.limit, ProcessAsync(fut.job))
-			/*line main_async.go:240:4*/ fallthrough
+			/*line main_async.go:241:4*/ fallthrough
 		case 4: // resumes at main.go:96:13
 			/*line main.go:96:13*/ r_2, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:243:4*/ if !ready {
+			/*line main_async.go:244:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -250,22 +251,22 @@ poll:
 				/*line main.go:98:4*/ err = fmt.Errorf("timed out after %v", fut.limit)
 			}
 			/*line main.go:100:6*/ fut.av2 = fut.results.MakeSend(Result{Job: fut.job, Value: v, Err: err})
-			/*line main_async.go:253:4*/ fallthrough
+			/*line main_async.go:254:4*/ fallthrough
 		case 5: // resumes at main.go:100:6
 			/*line main.go:100:6*/ r_3, ready = (&fut.av2).Poll(cx)
-			/*line main_async.go:256:4*/ if !ready {
+			/*line main_async.go:257:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.av2 = syncx.SendFuture[Result]{}
 			/*line main.go:100:6*/ if r_3 != nil {
-				/*line main_async.go:262:5*/ state = 7
+				/*line main_async.go:263:5*/ state = 7
 				continue
 			}
 			fallthrough
 		case 6:
 			/*line main.go:103:3*/ fut.delivered++
-			/*line main_async.go:268:4*/ state = 1
+			/*line main_async.go:269:4*/ state = 1
 			continue
 		case 7:
 			/*line main.go:105:2*/ take(&fut.results).Close()
@@ -274,7 +275,7 @@ poll:
 				/*line main.go:106:2*/ return fut.delivered, true
 			}
 		default:
-			/*line main_async.go:277:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
+			/*line main_async.go:278:4*/ panic("corio: WorkAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -353,13 +354,13 @@ poll:
 	for {
 		switch state {
 		case 0: // Collect starts
-			/*line main_async.go:356:4*/ fallthrough
+			/*line main_async.go:357:4*/ fallthrough
 		case 1:
 			/*line main.go:121:8*/ fut.av0 = rt.MakeSelect2(fut.results.RecvAsync(), rt.SleepAsync(fut.idle))
-			/*line main_async.go:359:4*/ fallthrough
+			/*line main_async.go:360:4*/ fallthrough
 		case 2: // resumes at main.go:121:8
 			/*line main.go:121:8*/ r_2, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:362:4*/ if !ready {
+			/*line main_async.go:363:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -372,7 +373,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:375:4*/ fallthrough
+			/*line main_async.go:376:4*/ fallthrough
 		case 3:
 			/*line main.go:126:3*/ r, ok = s.V0.V0, s.V0.V1
 			/*line main.go:127:3*/ if !ok {
@@ -390,7 +391,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:393:4*/ state = 1
+			/*line main_async.go:394:4*/ state = 1
 			continue
 		case 4:
 			/*line main.go:136:2*/ take(&fut.jobs).Close()
@@ -400,7 +401,7 @@ poll:
 				/*line main.go:138:2*/ return rt.Tuple2[[]Result, string]{V0: fut.got, V1: fut.why}, true
 			}
 		default:
-			/*line main_async.go:403:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
+			/*line main_async.go:404:4*/ panic("corio: CollectAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -441,7 +442,7 @@ type runFuture struct {
 	set       *rt.JoinSet[int]
 	rep       *Report
 	err       error
-	aw0       any
+	aw0       rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]
 }
 
 // RunAsync is the asynchronous twin of Run: it returns a future that runs the
@@ -483,28 +484,28 @@ poll:
 			/*line main.go:166:2*/ collector = rt.SpawnInlineIn[rt.Tuple2[[]Result, string], collectFuture](cx, initCollectFuture(resultsRx, jobsRx, fut.stopAfter, fut.idle))
 			/*line main.go:168:2*/ fut.rep = new(Report)
 			/*line main.go:169:14*/ fut.aw0 = collector.JoinAsync()
-			/*line main_async.go:486:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 1: // resumes at main.go:169:14
-			/*line main.go:169:14*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[[]Result, string], error]]).Poll(cx)
-			/*line main_async.go:489:4*/ if !ready {
+			/*line main.go:169:14*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:169:2*/ out, fut.err = r.V0, r.V1
 			/*line main.go:170:5*/ if !(fut.err != nil) {
-				/*line main_async.go:496:5*/ state = 4
+				/*line main_async.go:497:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main.go:171:3*/ fut.aw0 = (*fut.set).ShutdownAsync()
-			/*line main_async.go:502:4*/ fut.producer = nil
+			/*line main.go:171:3*/ (*(*rt.Future[struct{}])(unsafe.Pointer(&fut.aw0))) = (*fut.set).ShutdownAsync()
+			/*line main_async.go:503:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 3: // resumes at main.go:171:3
-			/*line main.go:171:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:507:4*/ if !ready {
+			/*line main.go:171:3*/ _, ready = (*(*rt.Future[struct{}])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:508:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -523,14 +524,14 @@ poll:
 			/*line main.go:176:2*/ if (*fut.rep).Stopped != "" {
 				/*line main.go:179:3*/ (*fut.set).AbortAll()
 			}
-			/*line main_async.go:526:4*/ fallthrough
+			/*line main_async.go:527:4*/ fallthrough
 		case 5:
-			/*line main.go:182:25*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:529:4*/ fut.err = nil
+			/*line main.go:182:25*/ (*(*rt.Future[rt.Tuple3[int, bool, error]])(unsafe.Pointer(&fut.aw0))) = (*fut.set).JoinNextAsync()
+			/*line main_async.go:530:4*/ fut.err = nil
 			fallthrough
 		case 6: // resumes at main.go:182:25
-			/*line main.go:182:25*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:533:4*/ if !ready {
+			/*line main.go:182:25*/ r_2, ready = (*(*rt.Future[rt.Tuple3[int, bool, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:534:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -542,7 +543,7 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:545:4*/ fallthrough
+			/*line main_async.go:546:4*/ fallthrough
 		case 7:
 			/*line main.go:186:3*/ je = new(*rt.JoinError)
 			/*line main.go:187:3*/ switch {
@@ -559,23 +560,23 @@ poll:
 				/*line main.go:193:4*/ (*fut.rep).Returned++
 				/*line main.go:194:4*/ (*fut.rep).Delivered += delivered
 			}
-			/*line main_async.go:562:4*/ state = 5
+			/*line main_async.go:563:4*/ state = 5
 			continue
 		case 8:
-			/*line main.go:197:28*/ fut.aw0 = fut.producer.JoinAsync()
-			/*line main_async.go:566:4*/ fut.producer = nil
+			/*line main.go:197:28*/ (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))) = fut.producer.JoinAsync()
+			/*line main_async.go:567:4*/ fut.producer = nil
 			fut.set = nil
 			fallthrough
 		case 9: // resumes at main.go:197:28
-			/*line main.go:197:28*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:571:4*/ if !ready {
+			/*line main.go:197:28*/ r_3, ready = (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:572:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:197:5*/ (*fut.rep).ProducerErr, fut.err = r_3.V0, r_3.V1
 			/*line main.go:197:45*/ if !(fut.err != nil) {
-				/*line main_async.go:578:5*/ state = 11
+				/*line main_async.go:579:5*/ state = 11
 				continue
 			}
 			fallthrough
@@ -590,7 +591,7 @@ poll:
 				/*line main.go:200:2*/ return rt.Tuple2[Report, error]{V0: (*fut.rep), V1: nil}, true
 			}
 		default:
-			/*line main_async.go:593:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
+			/*line main_async.go:594:4*/ panic("corio: RunAsync future polled after it completed or was cancelled")
 		}
 	}
 }

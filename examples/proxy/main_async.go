@@ -9,6 +9,7 @@ import (
 	"github.com/corio-go/corio/rt"
 	"net"
 	"os"
+	"unsafe"
 )
 
 // proxyFuture is the state machine of Proxy (main.go:45).
@@ -18,7 +19,7 @@ type proxyFuture struct {
 	upstream string
 	st       *Stats
 	server   *netx.TCPStream
-	aw0      any
+	aw0      rt.Future[rt.Tuple2[*netx.TCPStream, error]]
 }
 
 // ProxyAsync is the asynchronous twin of Proxy: it returns a future that runs the
@@ -46,11 +47,11 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 		switch state {
 		case 0: // Proxy starts
 			/*line main.go:46:17*/ fut.aw0 = netx.DialAsync("tcp", fut.upstream)
-			/*line main_async.go:49:4*/ fut.upstream = ""
+			/*line main_async.go:50:4*/ fut.upstream = ""
 			fallthrough
 		case 1: // resumes at main.go:46:17
-			/*line main.go:46:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPStream, error]]).Poll(cx)
-			/*line main_async.go:53:4*/ if !ready {
+			/*line main.go:46:17*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:54:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -65,11 +66,11 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line main.go:51:3*/ return err, true
 				}
 			}
-			/*line main.go:53:19*/ fut.aw0 = netx.CopyBidirectionalAsync(fut.client, fut.server)
-			/*line main_async.go:69:4*/ fallthrough
+			/*line main.go:53:19*/ (*(*rt.Future[rt.Tuple3[int64, int64, error]])(unsafe.Pointer(&fut.aw0))) = netx.CopyBidirectionalAsync(fut.client, fut.server)
+			/*line main_async.go:70:4*/ fallthrough
 		case 2: // resumes at main.go:53:19
-			/*line main.go:53:19*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int64, int64, error]]).Poll(cx)
-			/*line main_async.go:72:4*/ if !ready {
+			/*line main.go:53:19*/ r_2, ready = (*(*rt.Future[rt.Tuple3[int64, int64, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:73:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -88,7 +89,7 @@ func (fut *proxyFuture) Poll(cx *rt.Context) (error, bool) {
 				/*line main.go:62:2*/ return err, true
 			}
 		default:
-			/*line main_async.go:91:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
+			/*line main_async.go:92:4*/ panic("corio: ProxyAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -151,13 +152,13 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // Serve starts
-			/*line main_async.go:154:4*/ fallthrough
+			/*line main_async.go:155:4*/ fallthrough
 		case 1:
 			/*line main.go:70:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line main_async.go:157:4*/ fallthrough
+			/*line main_async.go:158:4*/ fallthrough
 		case 2: // resumes at main.go:70:13
 			/*line main.go:70:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:160:4*/ if !ready {
+			/*line main_async.go:161:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -178,10 +179,10 @@ func (fut *serveFuture) Poll(cx *rt.Context) (error, bool) {
 			/*line main.go:77:3*/ fut.st.Accepted.Add(1)
 			/*line main.go:78:3*/ fut.st.Active.Add(1)
 			/*line main.go:79:3*/ rt.SpawnInlineIn[error, proxyFuture](cx, initProxyFuture(c, fut.upstream, fut.st))
-			/*line main_async.go:181:4*/ state = 1
+			/*line main_async.go:182:4*/ state = 1
 			continue
 		default:
-			/*line main_async.go:184:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:185:4*/ panic("corio: ServeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -220,7 +221,7 @@ type mainFuture struct {
 	ln       *netx.TCPListener
 	srv      *rt.JoinHandle[error]
 	sig      os.Signal
-	aw0      any
+	aw0      rt.Future[rt.Tuple2[*netx.TCPListener, error]]
 }
 
 // MainAsync is the asynchronous twin of Main: it returns a future that runs the
@@ -244,11 +245,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 		switch state {
 		case 0: // Main starts
 			/*line main.go:88:13*/ fut.aw0 = netx.ListenAsync("tcp", fut.listen)
-			/*line main_async.go:247:4*/ fut.listen = ""
+			/*line main_async.go:248:4*/ fut.listen = ""
 			fallthrough
 		case 1: // resumes at main.go:88:13
-			/*line main.go:88:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.TCPListener, error]]).Poll(cx)
-			/*line main_async.go:251:4*/ if !ready {
+			/*line main.go:88:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:252:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -262,24 +263,24 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 			}
 			/*line main.go:92:2*/ take(&fut.onListen)(fut.ln.Addr())
 			/*line main.go:93:2*/ fut.srv = rt.SpawnInlineIn[error, serveFuture](cx, initServeFuture(fut.ln, take(&fut.upstream), take(&fut.st)))
-			/*line main.go:94:12*/ fut.aw0 = fut.sigs.RecvAsync()
-			/*line main_async.go:266:4*/ fut.sigs = nil
+			/*line main.go:94:12*/ (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))) = fut.sigs.RecvAsync()
+			/*line main_async.go:267:4*/ fut.sigs = nil
 			fallthrough
 		case 2: // resumes at main.go:94:12
-			/*line main.go:94:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[os.Signal, bool]]).Poll(cx)
-			/*line main_async.go:270:4*/ if !ready {
+			/*line main.go:94:12*/ r_2, ready = (*(*rt.Future[rt.Tuple2[os.Signal, bool]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:271:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:94:2*/ fut.sig, _ = r_2.V0, r_2.V1
 			/*line main.go:95:2*/ take(&fut.ln).Close()
-			/*line main.go:96:23*/ fut.aw0 = fut.srv.JoinAsync()
-			/*line main_async.go:278:4*/ fut.srv = nil
+			/*line main.go:96:23*/ (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))) = fut.srv.JoinAsync()
+			/*line main_async.go:279:4*/ fut.srv = nil
 			fallthrough
 		case 3: // resumes at main.go:96:23
-			/*line main.go:96:23*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[error, error]]).Poll(cx)
-			/*line main_async.go:282:4*/ if !ready {
+			/*line main.go:96:23*/ r_3, ready = (*(*rt.Future[rt.Tuple2[error, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:283:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -296,7 +297,7 @@ func (fut *mainFuture) Poll(cx *rt.Context) (rt.Tuple2[os.Signal, error], bool) 
 				/*line main.go:100:2*/ return rt.Tuple2[os.Signal, error]{V0: fut.sig, V1: serveErr}, true
 			}
 		default:
-			/*line main_async.go:299:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:300:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

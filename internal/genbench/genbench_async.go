@@ -6,6 +6,7 @@ package genbench
 import (
 	"github.com/corio-go/corio/rt"
 	"github.com/corio-go/corio/syncx"
+	"unsafe"
 )
 
 // yieldsFuture is the state machine of Yields (genbench.go:17).
@@ -39,28 +40,28 @@ func (fut *yieldsFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Yields starts
 			/*line genbench.go:18:2*/ fut.done = 0
 			/*line genbench.go:19:6*/ fut.i = 0
-			/*line genbench_async.go:42:4*/ fallthrough
+			/*line genbench_async.go:43:4*/ fallthrough
 		case 1:
 			/*line genbench.go:19:14*/ if !(fut.i < fut.n) {
-				/*line genbench_async.go:45:5*/ state = 5
+				/*line genbench_async.go:46:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:20:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line genbench_async.go:51:4*/ fallthrough
+			/*line genbench_async.go:52:4*/ fallthrough
 		case 3: // resumes at genbench.go:20:3
 			/*line genbench.go:20:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:54:4*/ if !ready {
+			/*line genbench_async.go:55:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line genbench.go:21:3*/ fut.done++
-			/*line genbench_async.go:60:4*/ fallthrough
+			/*line genbench_async.go:61:4*/ fallthrough
 		case 4:
 			/*line genbench.go:19:21*/ fut.i++
-			/*line genbench_async.go:63:4*/ state = 1
+			/*line genbench_async.go:64:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -68,10 +69,10 @@ func (fut *yieldsFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:23:2*/ return fut.done, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:71:4*/ fut.state = -1
+			/*line genbench_async.go:72:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:74:4*/ panic("corio: YieldsAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:75:4*/ panic("corio: YieldsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -134,10 +135,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Leaf starts
 			/*line genbench.go:30:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line genbench_async.go:137:4*/ fallthrough
+			/*line genbench_async.go:138:4*/ fallthrough
 		case 1: // resumes at genbench.go:30:2
 			/*line genbench.go:30:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:140:4*/ if !ready {
+			/*line genbench_async.go:141:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -147,10 +148,10 @@ func (fut *leafFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:31:2*/ return fut.x + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:150:4*/ fut.state = -1
+			/*line genbench_async.go:151:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:153:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:154:4*/ panic("corio: LeafAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -226,22 +227,22 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Chain starts
 			/*line genbench.go:38:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:229:5*/ state = 3
+				/*line genbench_async.go:230:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:39:10*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:235:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:236:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:39:10
-			/*line genbench_async.go:239:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:240:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:39:10*/ r, ready = fut.aw0.(*leafFuture).Poll(cx)
-			/*line genbench_async.go:241:4*/ if driven {
+			/*line genbench_async.go:242:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*leafFuture), ready, fresh)
 			}
-			/*line genbench_async.go:244:4*/ if !ready {
+			/*line genbench_async.go:245:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -253,15 +254,15 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:41:9*/ fut.aw0 = newChainFuture(cx, fut.depth-1, fut.x)
-			/*line genbench_async.go:256:4*/ fresh = true
+			/*line genbench_async.go:257:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:41:9
-			/*line genbench_async.go:259:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:260:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:41:9*/ r_2, ready = fut.aw0.(*chainFuture).Poll(cx)
-			/*line genbench_async.go:261:4*/ if driven {
+			/*line genbench_async.go:262:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*chainFuture), ready, fresh)
 			}
-			/*line genbench_async.go:264:4*/ if !ready {
+			/*line genbench_async.go:265:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -272,10 +273,10 @@ func (fut *chainFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:41:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:275:4*/ fut.state = -1
+			/*line genbench_async.go:276:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:278:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:279:4*/ panic("corio: ChainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -348,16 +349,16 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L1 starts
 			/*line genbench.go:49:29*/ fut.c_leaf = initLeafFuture(fut.x)
-			/*line genbench_async.go:351:4*/ fut.aw0 = &fut.c_leaf
+			/*line genbench_async.go:352:4*/ fut.aw0 = &fut.c_leaf
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:49:29
-			/*line genbench_async.go:355:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:356:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:49:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:357:4*/ if driven {
+			/*line genbench_async.go:358:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:360:4*/ if !ready {
+			/*line genbench_async.go:361:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -368,10 +369,10 @@ func (fut *l1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:49:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:371:4*/ fut.state = -1
+			/*line genbench_async.go:372:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:374:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:375:4*/ panic("corio: L1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -440,16 +441,16 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L2 starts
 			/*line genbench.go:52:29*/ fut.c_l1 = initL1Future(fut.x)
-			/*line genbench_async.go:443:4*/ fut.aw0 = &fut.c_l1
+			/*line genbench_async.go:444:4*/ fut.aw0 = &fut.c_l1
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:52:29
-			/*line genbench_async.go:447:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:448:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:52:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:449:4*/ if driven {
+			/*line genbench_async.go:450:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:452:4*/ if !ready {
+			/*line genbench_async.go:453:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -460,10 +461,10 @@ func (fut *l2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:52:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:463:4*/ fut.state = -1
+			/*line genbench_async.go:464:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:466:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:467:4*/ panic("corio: L2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -532,16 +533,16 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L3 starts
 			/*line genbench.go:55:29*/ fut.c_l2 = initL2Future(fut.x)
-			/*line genbench_async.go:535:4*/ fut.aw0 = &fut.c_l2
+			/*line genbench_async.go:536:4*/ fut.aw0 = &fut.c_l2
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:55:29
-			/*line genbench_async.go:539:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:540:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:55:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:541:4*/ if driven {
+			/*line genbench_async.go:542:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:544:4*/ if !ready {
+			/*line genbench_async.go:545:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -552,10 +553,10 @@ func (fut *l3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:55:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:555:4*/ fut.state = -1
+			/*line genbench_async.go:556:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:558:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:559:4*/ panic("corio: L3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -624,16 +625,16 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L4 starts
 			/*line genbench.go:58:29*/ fut.c_l3 = initL3Future(fut.x)
-			/*line genbench_async.go:627:4*/ fut.aw0 = &fut.c_l3
+			/*line genbench_async.go:628:4*/ fut.aw0 = &fut.c_l3
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:58:29
-			/*line genbench_async.go:631:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:632:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:58:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:633:4*/ if driven {
+			/*line genbench_async.go:634:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:636:4*/ if !ready {
+			/*line genbench_async.go:637:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -644,10 +645,10 @@ func (fut *l4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:58:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:647:4*/ fut.state = -1
+			/*line genbench_async.go:648:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:650:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:651:4*/ panic("corio: L4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -716,16 +717,16 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L5 starts
 			/*line genbench.go:61:29*/ fut.c_l4 = initL4Future(fut.x)
-			/*line genbench_async.go:719:4*/ fut.aw0 = &fut.c_l4
+			/*line genbench_async.go:720:4*/ fut.aw0 = &fut.c_l4
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:61:29
-			/*line genbench_async.go:723:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:724:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:61:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:725:4*/ if driven {
+			/*line genbench_async.go:726:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:728:4*/ if !ready {
+			/*line genbench_async.go:729:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -736,10 +737,10 @@ func (fut *l5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:61:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:739:4*/ fut.state = -1
+			/*line genbench_async.go:740:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:742:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:743:4*/ panic("corio: L5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -808,16 +809,16 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L6 starts
 			/*line genbench.go:64:29*/ fut.c_l5 = initL5Future(fut.x)
-			/*line genbench_async.go:811:4*/ fut.aw0 = &fut.c_l5
+			/*line genbench_async.go:812:4*/ fut.aw0 = &fut.c_l5
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:64:29
-			/*line genbench_async.go:815:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:816:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:64:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:817:4*/ if driven {
+			/*line genbench_async.go:818:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:820:4*/ if !ready {
+			/*line genbench_async.go:821:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -828,10 +829,10 @@ func (fut *l6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:64:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:831:4*/ fut.state = -1
+			/*line genbench_async.go:832:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:834:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:835:4*/ panic("corio: L6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -900,16 +901,16 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L7 starts
 			/*line genbench.go:67:29*/ fut.c_l6 = initL6Future(fut.x)
-			/*line genbench_async.go:903:4*/ fut.aw0 = &fut.c_l6
+			/*line genbench_async.go:904:4*/ fut.aw0 = &fut.c_l6
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:67:29
-			/*line genbench_async.go:907:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:908:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:67:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:909:4*/ if driven {
+			/*line genbench_async.go:910:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:912:4*/ if !ready {
+			/*line genbench_async.go:913:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -920,10 +921,10 @@ func (fut *l7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:67:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:923:4*/ fut.state = -1
+			/*line genbench_async.go:924:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:926:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:927:4*/ panic("corio: L7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -992,16 +993,16 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L8 starts
 			/*line genbench.go:70:29*/ fut.c_l7 = initL7Future(fut.x)
-			/*line genbench_async.go:995:4*/ fut.aw0 = &fut.c_l7
+			/*line genbench_async.go:996:4*/ fut.aw0 = &fut.c_l7
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:70:29
-			/*line genbench_async.go:999:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1000:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:70:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1001:4*/ if driven {
+			/*line genbench_async.go:1002:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1004:4*/ if !ready {
+			/*line genbench_async.go:1005:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1012,10 +1013,10 @@ func (fut *l8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:70:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1015:4*/ fut.state = -1
+			/*line genbench_async.go:1016:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1018:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1019:4*/ panic("corio: L8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1084,16 +1085,16 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L9 starts
 			/*line genbench.go:73:29*/ fut.c_l8 = initL8Future(fut.x)
-			/*line genbench_async.go:1087:4*/ fut.aw0 = &fut.c_l8
+			/*line genbench_async.go:1088:4*/ fut.aw0 = &fut.c_l8
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:73:29
-			/*line genbench_async.go:1091:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1092:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:73:29*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1093:4*/ if driven {
+			/*line genbench_async.go:1094:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1096:4*/ if !ready {
+			/*line genbench_async.go:1097:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1104,10 +1105,10 @@ func (fut *l9Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:73:22*/ return r + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1107:4*/ fut.state = -1
+			/*line genbench_async.go:1108:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1110:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1111:4*/ panic("corio: L9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1170,16 +1171,16 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // L10 starts
 			/*line genbench.go:76:30*/ fut.c_l9 = initL9Future(fut.x)
-			/*line genbench_async.go:1173:4*/ fut.aw0 = &fut.c_l9
+			/*line genbench_async.go:1174:4*/ fut.aw0 = &fut.c_l9
 			fresh = true
 			fallthrough
 		case 1: // resumes at genbench.go:76:30
-			/*line genbench_async.go:1177:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1178:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:76:30*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1179:4*/ if driven {
+			/*line genbench_async.go:1180:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line genbench_async.go:1182:4*/ if !ready {
+			/*line genbench_async.go:1183:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1190,7 +1191,7 @@ func (fut *l10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:76:23*/ return r + 1, true
 			}
 		default:
-			/*line genbench_async.go:1193:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
+			/*line genbench_async.go:1194:4*/ panic("corio: L10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1251,30 +1252,30 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line genbench.go:86:2*/ fut.sum = 0
 			/*line genbench.go:87:2*/ fut.i_2 = 0
-			/*line genbench_async.go:1254:4*/ fallthrough
+			/*line genbench_async.go:1255:4*/ fallthrough
 		case 1:
 			/*line genbench.go:87:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line genbench_async.go:1257:5*/ state = 5
+				/*line genbench_async.go:1258:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line genbench_async.go:1262:4*/ h = fut.hs[fut.i_2]
+			/*line genbench_async.go:1263:4*/ h = fut.hs[fut.i_2]
 			/*line genbench.go:88:11*/ fut.aw0 = h.JoinAsync()
-			/*line genbench_async.go:1264:4*/ fallthrough
+			/*line genbench_async.go:1265:4*/ fallthrough
 		case 3: // resumes at genbench.go:88:11
 			/*line genbench.go:88:11*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1267:4*/ if !ready {
+			/*line genbench_async.go:1268:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:88:3*/ v, _ = r.V0, r.V1
 			/*line genbench.go:89:3*/ fut.sum += v
-			/*line genbench_async.go:1274:4*/ fallthrough
+			/*line genbench_async.go:1275:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1276:4*/ fut.i_2++
-			/*line genbench_async.go:1277:4*/ state = 1
+			/*line genbench_async.go:1277:4*/ fut.i_2++
+			/*line genbench_async.go:1278:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1282,7 +1283,7 @@ func (fut *fanOutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:91:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:1285:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1286:4*/ panic("corio: FanOutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1341,11 +1342,11 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Idle starts
 			/*line genbench.go:113:2*/ fut.count = fut.id
 			/*line genbench.go:114:2*/ fut.aw0 = rt.AwaitAsync(rt.Future[struct{}](&gate{open: fut.open}))
-			/*line genbench_async.go:1344:4*/ fut.open = nil
+			/*line genbench_async.go:1345:4*/ fut.open = nil
 			fallthrough
 		case 1: // resumes at genbench.go:114:2
 			/*line genbench.go:114:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1348:4*/ if !ready {
+			/*line genbench_async.go:1349:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1355,10 +1356,10 @@ func (fut *idleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:115:2*/ return fut.count, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1358:4*/ fut.state = -1
+			/*line genbench_async.go:1359:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1361:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1362:4*/ panic("corio: IdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1437,22 +1438,22 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Deep starts
 			/*line genbench.go:125:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1440:5*/ state = 3
+				/*line genbench_async.go:1441:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:126:10*/ fut.c_yields = initYieldsFuture(fut.n)
-			/*line genbench_async.go:1446:4*/ fut.aw0 = &fut.c_yields
+			/*line genbench_async.go:1447:4*/ fut.aw0 = &fut.c_yields
 			fresh = true
 			fallthrough
 		case 2: // resumes at genbench.go:126:10
-			/*line genbench_async.go:1450:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1451:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:126:10*/ r, ready = fut.aw0.(*yieldsFuture).Poll(cx)
-			/*line genbench_async.go:1452:4*/ if driven {
+			/*line genbench_async.go:1453:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*yieldsFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1455:4*/ if !ready {
+			/*line genbench_async.go:1456:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1464,15 +1465,15 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:128:9*/ fut.aw0 = newDeepFuture(cx, fut.depth-1, fut.n)
-			/*line genbench_async.go:1467:4*/ fresh = true
+			/*line genbench_async.go:1468:4*/ fresh = true
 			fallthrough
 		case 4: // resumes at genbench.go:128:9
-			/*line genbench_async.go:1470:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1471:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:128:9*/ r_2, ready = fut.aw0.(*deepFuture).Poll(cx)
-			/*line genbench_async.go:1472:4*/ if driven {
+			/*line genbench_async.go:1473:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1475:4*/ if !ready {
+			/*line genbench_async.go:1476:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1483,10 +1484,10 @@ func (fut *deepFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:128:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1486:4*/ fut.state = -1
+			/*line genbench_async.go:1487:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1489:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1490:4*/ panic("corio: DeepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1569,23 +1570,23 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // DeepIdle starts
 			/*line genbench.go:136:5*/ if !(fut.depth == 0) {
-				/*line genbench_async.go:1572:5*/ state = 3
+				/*line genbench_async.go:1573:5*/ state = 3
 				continue
 			}
 			fallthrough
 		case 1:
 			/*line genbench.go:137:10*/ fut.c_idle = initIdleFuture(0, fut.open)
-			/*line genbench_async.go:1578:4*/ fut.aw0 = &fut.c_idle
+			/*line genbench_async.go:1579:4*/ fut.aw0 = &fut.c_idle
 			fresh = true
 			fut.open = nil
 			fallthrough
 		case 2: // resumes at genbench.go:137:10
-			/*line genbench_async.go:1583:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1584:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:137:10*/ r, ready = fut.aw0.(*idleFuture).Poll(cx)
-			/*line genbench_async.go:1585:4*/ if driven {
+			/*line genbench_async.go:1586:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*idleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1588:4*/ if !ready {
+			/*line genbench_async.go:1589:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1597,16 +1598,16 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 		case 3:
 			/*line genbench.go:139:9*/ fut.aw0 = newDeepIdleFuture(cx, fut.depth-1, fut.open)
-			/*line genbench_async.go:1600:4*/ fresh = true
+			/*line genbench_async.go:1601:4*/ fresh = true
 			fut.open = nil
 			fallthrough
 		case 4: // resumes at genbench.go:139:9
-			/*line genbench_async.go:1604:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line genbench_async.go:1605:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line genbench.go:139:9*/ r_2, ready = fut.aw0.(*deepIdleFuture).Poll(cx)
-			/*line genbench_async.go:1606:4*/ if driven {
+			/*line genbench_async.go:1607:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*deepIdleFuture), ready, fresh)
 			}
-			/*line genbench_async.go:1609:4*/ if !ready {
+			/*line genbench_async.go:1610:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1617,10 +1618,10 @@ func (fut *deepIdleFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:139:2*/ return r_2 + 1, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line genbench_async.go:1620:4*/ fut.state = -1
+			/*line genbench_async.go:1621:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line genbench_async.go:1623:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1624:4*/ panic("corio: DeepIdleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1689,30 +1690,30 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoop starts
 			/*line genbench.go:148:2*/ fut.c = 0
 			/*line genbench.go:149:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1692:4*/ fut.i = 0
-			/*line genbench_async.go:1693:4*/ fallthrough
+			/*line genbench_async.go:1693:4*/ fut.i = 0
+			/*line genbench_async.go:1694:4*/ fallthrough
 		case 1:
 			/*line genbench.go:149:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1696:5*/ state = 5
+				/*line genbench_async.go:1697:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:150:3*/ fut.av0 = fut.mu.MakeLock()
-			/*line genbench_async.go:1702:4*/ fallthrough
+			/*line genbench_async.go:1703:4*/ fallthrough
 		case 3: // resumes at genbench.go:150:3
 			/*line genbench.go:150:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1705:4*/ if !ready {
+			/*line genbench_async.go:1706:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.LockFuture{}
 			/*line genbench.go:151:3*/ fut.c++
 			/*line genbench.go:152:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1712:4*/ fallthrough
+			/*line genbench_async.go:1713:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1714:4*/ fut.i++
-			/*line genbench_async.go:1715:4*/ state = 1
+			/*line genbench_async.go:1715:4*/ fut.i++
+			/*line genbench_async.go:1716:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1720,7 +1721,7 @@ func (fut *lockLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:154:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1723:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1724:4*/ panic("corio: LockLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1776,30 +1777,30 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // LockLoopTwin starts
 			/*line genbench.go:162:2*/ fut.c = 0
 			/*line genbench.go:163:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1779:4*/ fut.i = 0
-			/*line genbench_async.go:1780:4*/ fallthrough
+			/*line genbench_async.go:1780:4*/ fut.i = 0
+			/*line genbench_async.go:1781:4*/ fallthrough
 		case 1:
 			/*line genbench.go:163:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1783:5*/ state = 5
+				/*line genbench_async.go:1784:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:164:3*/ fut.aw0 = rt.AwaitAsync(fut.mu.LockAsync())
-			/*line genbench_async.go:1789:4*/ fallthrough
+			/*line genbench_async.go:1790:4*/ fallthrough
 		case 3: // resumes at genbench.go:164:3
 			/*line genbench.go:164:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:1792:4*/ if !ready {
+			/*line genbench_async.go:1793:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:165:3*/ fut.c++
 			/*line genbench.go:166:3*/ fut.mu.Unlock()
-			/*line genbench_async.go:1799:4*/ fallthrough
+			/*line genbench_async.go:1800:4*/ fallthrough
 		case 4:
-			/*line genbench_async.go:1801:4*/ fut.i++
-			/*line genbench_async.go:1802:4*/ state = 1
+			/*line genbench_async.go:1802:4*/ fut.i++
+			/*line genbench_async.go:1803:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -1807,7 +1808,7 @@ func (fut *lockLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:168:2*/ return fut.c, true
 			}
 		default:
-			/*line genbench_async.go:1810:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1811:4*/ panic("corio: LockLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1866,13 +1867,13 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // Pong starts
-			/*line genbench_async.go:1869:4*/ fallthrough
+			/*line genbench_async.go:1870:4*/ fallthrough
 		case 1:
 			/*line genbench.go:176:12*/ fut.av0 = fut.rx.MakeRecv()
-			/*line genbench_async.go:1872:4*/ fallthrough
+			/*line genbench_async.go:1873:4*/ fallthrough
 		case 2: // resumes at genbench.go:176:12
 			/*line genbench.go:176:12*/ r, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1875:4*/ if !ready {
+			/*line genbench_async.go:1876:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -1886,18 +1887,18 @@ func (fut *pongFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line genbench.go:181:3*/ fut.av1 = fut.tx.MakeSend(v + 1)
-			/*line genbench_async.go:1889:4*/ fallthrough
+			/*line genbench_async.go:1890:4*/ fallthrough
 		case 3: // resumes at genbench.go:181:3
 			/*line genbench.go:181:3*/ _, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1892:4*/ if !ready {
+			/*line genbench_async.go:1893:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av1 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:1897:4*/ state = 1
+			/*line genbench_async.go:1898:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:1900:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:1901:4*/ panic("corio: PongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1970,48 +1971,48 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:193:2*/ fut.h = rt.SpawnInlineIn[struct{}, pongFuture](cx, initPongFuture(prx, qtx))
 			/*line genbench.go:194:2*/ fut.v = 0
 			/*line genbench.go:195:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:1973:4*/ fut.i = 0
-			/*line genbench_async.go:1974:4*/ fallthrough
+			/*line genbench_async.go:1974:4*/ fut.i = 0
+			/*line genbench_async.go:1975:4*/ fallthrough
 		case 1:
 			/*line genbench.go:195:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:1977:5*/ state = 6
+				/*line genbench_async.go:1978:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:196:3*/ fut.av0 = fut.ptx.MakeSend(fut.v)
-			/*line genbench_async.go:1983:4*/ fallthrough
+			/*line genbench_async.go:1984:4*/ fallthrough
 		case 3: // resumes at genbench.go:196:3
 			/*line genbench.go:196:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:1986:4*/ if !ready {
+			/*line genbench_async.go:1987:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
 			/*line genbench.go:197:10*/ fut.av1 = fut.qrx.MakeRecv()
-			/*line genbench_async.go:1992:4*/ fallthrough
+			/*line genbench_async.go:1993:4*/ fallthrough
 		case 4: // resumes at genbench.go:197:10
 			/*line genbench.go:197:10*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:1995:4*/ if !ready {
+			/*line genbench_async.go:1996:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av1 = syncx.RecvFuture[int]{}
 			/*line genbench.go:197:3*/ fut.v, _ = r.V0, r.V1
-			/*line genbench_async.go:2001:4*/ fallthrough
+			/*line genbench_async.go:2002:4*/ fallthrough
 		case 5:
-			/*line genbench_async.go:2003:4*/ fut.i++
-			/*line genbench_async.go:2004:4*/ state = 1
+			/*line genbench_async.go:2004:4*/ fut.i++
+			/*line genbench_async.go:2005:4*/ state = 1
 			continue
 		case 6:
 			/*line genbench.go:199:2*/ take2(&fut.ptx).Close()
 			/*line genbench.go:200:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2009:4*/ fut.qrx = nil
+			/*line genbench_async.go:2010:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 7: // resumes at genbench.go:200:2
 			/*line genbench.go:200:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2014:4*/ if !ready {
+			/*line genbench_async.go:2015:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -2021,7 +2022,7 @@ func (fut *pingPongFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:201:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2024:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2025:4*/ panic("corio: PingPongAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2068,7 +2069,7 @@ type pongTwinFuture struct {
 	state int // the next case of Poll; -1 once done
 	rx    *syncx.Receiver[int]
 	tx    *syncx.Sender[int]
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[int, bool]]
 }
 
 // PongTwinAsync is the asynchronous twin of PongTwin: it returns a future that runs the
@@ -2092,13 +2093,13 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 	for {
 		switch state {
 		case 0: // PongTwin starts
-			/*line genbench_async.go:2095:4*/ fallthrough
+			/*line genbench_async.go:2096:4*/ fallthrough
 		case 1:
 			/*line genbench.go:210:8*/ fut.aw0 = rt.AwaitAsync(fut.rx.RecvAsync())
-			/*line genbench_async.go:2098:4*/ fallthrough
+			/*line genbench_async.go:2099:4*/ fallthrough
 		case 2: // resumes at genbench.go:210:8
-			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2101:4*/ if !ready {
+			/*line genbench.go:210:8*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:2102:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -2111,19 +2112,19 @@ func (fut *pongTwinFuture) Poll(cx *rt.Context) (struct{}, bool) {
 					/*line genbench.go:213:4*/ return struct{}{}, true
 				}
 			}
-			/*line genbench.go:215:3*/ fut.aw0 = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
-			/*line genbench_async.go:2115:4*/ fallthrough
+			/*line genbench.go:215:3*/ (*(*rt.Future[error])(unsafe.Pointer(&fut.aw0))) = rt.AwaitAsync(fut.tx.SendAsync(r.V0 + 1))
+			/*line genbench_async.go:2116:4*/ fallthrough
 		case 3: // resumes at genbench.go:215:3
-			/*line genbench.go:215:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2118:4*/ if !ready {
+			/*line genbench.go:215:3*/ _, ready = (*(*rt.Future[error])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line genbench_async.go:2119:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench_async.go:2123:4*/ state = 1
+			/*line genbench_async.go:2124:4*/ state = 1
 			continue
 		default:
-			/*line genbench_async.go:2126:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2127:4*/ panic("corio: PongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2165,7 +2166,7 @@ type pingPongTwinFuture struct {
 	v     int
 	n_2   int
 	i     int
-	aw0   any
+	aw0   rt.Future[error]
 }
 
 // PingPongTwinAsync is the asynchronous twin of PingPongTwin: it returns a future that runs the
@@ -2190,48 +2191,48 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:223:2*/ fut.h = rt.SpawnInlineIn[struct{}, pongTwinFuture](cx, initPongTwinFuture(prx, qtx))
 			/*line genbench.go:224:2*/ fut.v = 0
 			/*line genbench.go:225:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2193:4*/ fut.i = 0
-			/*line genbench_async.go:2194:4*/ fallthrough
+			/*line genbench_async.go:2194:4*/ fut.i = 0
+			/*line genbench_async.go:2195:4*/ fallthrough
 		case 1:
 			/*line genbench.go:225:12*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2197:5*/ state = 6
+				/*line genbench_async.go:2198:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:226:3*/ fut.aw0 = rt.AwaitAsync(fut.ptx.SendAsync(fut.v))
-			/*line genbench_async.go:2203:4*/ fallthrough
+			/*line genbench_async.go:2204:4*/ fallthrough
 		case 3: // resumes at genbench.go:226:3
-			/*line genbench.go:226:3*/ _, ready = fut.aw0.(rt.Future[error]).Poll(cx)
-			/*line genbench_async.go:2206:4*/ if !ready {
+			/*line genbench.go:226:3*/ _, ready = fut.aw0.Poll(cx)
+			/*line genbench_async.go:2207:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
-			/*line genbench.go:227:7*/ fut.aw0 = rt.AwaitAsync(fut.qrx.RecvAsync())
-			/*line genbench_async.go:2212:4*/ fallthrough
+			/*line genbench.go:227:7*/ (*(*rt.Future[rt.Tuple2[int, bool]])(unsafe.Pointer(&fut.aw0))) = rt.AwaitAsync(fut.qrx.RecvAsync())
+			/*line genbench_async.go:2213:4*/ fallthrough
 		case 4: // resumes at genbench.go:227:7
-			/*line genbench.go:227:7*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, bool]]).Poll(cx)
-			/*line genbench_async.go:2215:4*/ if !ready {
+			/*line genbench.go:227:7*/ r, ready = (*(*rt.Future[rt.Tuple2[int, bool]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line genbench_async.go:2216:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:227:3*/ fut.v = r.V0
-			/*line genbench_async.go:2221:4*/ fallthrough
+			/*line genbench_async.go:2222:4*/ fallthrough
 		case 5:
-			/*line genbench_async.go:2223:4*/ fut.i++
-			/*line genbench_async.go:2224:4*/ state = 1
+			/*line genbench_async.go:2224:4*/ fut.i++
+			/*line genbench_async.go:2225:4*/ state = 1
 			continue
 		case 6:
 			/*line genbench.go:229:2*/ take2(&fut.ptx).Close()
-			/*line genbench.go:230:2*/ fut.aw0 = fut.h.JoinAsync()
-			/*line genbench_async.go:2229:4*/ fut.qrx = nil
+			/*line genbench.go:230:2*/ (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))) = fut.h.JoinAsync()
+			/*line genbench_async.go:2230:4*/ fut.qrx = nil
 			fut.h = nil
 			fallthrough
 		case 7: // resumes at genbench.go:230:2
-			/*line genbench.go:230:2*/ _, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line genbench_async.go:2234:4*/ if !ready {
+			/*line genbench.go:230:2*/ _, ready = (*(*rt.Future[rt.Tuple2[struct{}, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line genbench_async.go:2235:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -2241,7 +2242,7 @@ func (fut *pingPongTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:231:2*/ return fut.v, true
 			}
 		default:
-			/*line genbench_async.go:2244:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2245:4*/ panic("corio: PingPongTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2310,59 +2311,59 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:241:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:242:2*/ fut.sum = 0
 			/*line genbench.go:243:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2313:4*/ fut.i = 0
-			/*line genbench_async.go:2314:4*/ fallthrough
+			/*line genbench_async.go:2314:4*/ fut.i = 0
+			/*line genbench_async.go:2315:4*/ fallthrough
 		case 1:
 			/*line genbench.go:243:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2317:5*/ state = 10
+				/*line genbench_async.go:2318:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:244:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2323:5*/ state = 5
+				/*line genbench_async.go:2324:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:245:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2329:4*/ fallthrough
+			/*line genbench_async.go:2330:4*/ fallthrough
 		case 4: // resumes at genbench.go:245:4
 			/*line genbench.go:245:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2332:4*/ if !ready {
+			/*line genbench_async.go:2333:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2337:4*/ state = 7
+			/*line genbench_async.go:2338:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:247:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2341:4*/ fallthrough
+			/*line genbench_async.go:2342:4*/ fallthrough
 		case 6: // resumes at genbench.go:247:4
 			/*line genbench.go:247:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2344:4*/ if !ready {
+			/*line genbench_async.go:2345:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2349:4*/ fallthrough
+			/*line genbench_async.go:2350:4*/ fallthrough
 		case 7:
 			/*line genbench.go:249:8*/ fut.av1 = rt.MakeSelect2Biased(fut.arx.RecvAsync(), fut.brx.RecvAsync())
-			/*line genbench_async.go:2352:4*/ fallthrough
+			/*line genbench_async.go:2353:4*/ fallthrough
 		case 8: // resumes at genbench.go:249:8
 			/*line genbench.go:249:8*/ r, ready = (&fut.av1).Poll(cx)
-			/*line genbench_async.go:2355:4*/ if !ready {
+			/*line genbench_async.go:2356:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.av1 = rt.Select2Future[rt.Tuple2[int, bool], rt.Tuple2[int, bool]]{}
 			/*line genbench.go:249:3*/ s = r
 			/*line genbench.go:250:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2362:4*/ fallthrough
+			/*line genbench_async.go:2363:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2364:4*/ fut.i++
-			/*line genbench_async.go:2365:4*/ state = 1
+			/*line genbench_async.go:2365:4*/ fut.i++
+			/*line genbench_async.go:2366:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2370,7 +2371,7 @@ func (fut *selectLoopFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:252:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2373:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2374:4*/ panic("corio: SelectLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2443,59 +2444,59 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line genbench.go:261:2*/ fut.btx, fut.brx = syncx.NewChannel[int](1)
 			/*line genbench.go:262:2*/ fut.sum = 0
 			/*line genbench.go:263:2*/ fut.n_2 = fut.n
-			/*line genbench_async.go:2446:4*/ fut.i = 0
-			/*line genbench_async.go:2447:4*/ fallthrough
+			/*line genbench_async.go:2447:4*/ fut.i = 0
+			/*line genbench_async.go:2448:4*/ fallthrough
 		case 1:
 			/*line genbench.go:263:17*/ if !(fut.i < fut.n_2) {
-				/*line genbench_async.go:2450:5*/ state = 10
+				/*line genbench_async.go:2451:5*/ state = 10
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line genbench.go:264:6*/ if !(fut.i%2 == 0) {
-				/*line genbench_async.go:2456:5*/ state = 5
+				/*line genbench_async.go:2457:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line genbench.go:265:4*/ fut.av0 = fut.atx.MakeSend(fut.i)
-			/*line genbench_async.go:2462:4*/ fallthrough
+			/*line genbench_async.go:2463:4*/ fallthrough
 		case 4: // resumes at genbench.go:265:4
 			/*line genbench.go:265:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2465:4*/ if !ready {
+			/*line genbench_async.go:2466:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2470:4*/ state = 7
+			/*line genbench_async.go:2471:4*/ state = 7
 			continue
 		case 5:
 			/*line genbench.go:267:4*/ fut.av0 = fut.btx.MakeSend(fut.i)
-			/*line genbench_async.go:2474:4*/ fallthrough
+			/*line genbench_async.go:2475:4*/ fallthrough
 		case 6: // resumes at genbench.go:267:4
 			/*line genbench.go:267:4*/ _, ready = (&fut.av0).Poll(cx)
-			/*line genbench_async.go:2477:4*/ if !ready {
+			/*line genbench_async.go:2478:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.av0 = syncx.SendFuture[int]{}
-			/*line genbench_async.go:2482:4*/ fallthrough
+			/*line genbench_async.go:2483:4*/ fallthrough
 		case 7:
 			/*line genbench.go:269:8*/ fut.aw0 = rt.AwaitAsync(rt.Select2BiasedAsync(fut.arx.RecvAsync(), fut.brx.RecvAsync()))
-			/*line genbench_async.go:2485:4*/ fallthrough
+			/*line genbench_async.go:2486:4*/ fallthrough
 		case 8: // resumes at genbench.go:269:8
 			/*line genbench.go:269:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line genbench_async.go:2488:4*/ if !ready {
+			/*line genbench_async.go:2489:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line genbench.go:269:3*/ s = r
 			/*line genbench.go:270:3*/ fut.sum += s.Index
-			/*line genbench_async.go:2495:4*/ fallthrough
+			/*line genbench_async.go:2496:4*/ fallthrough
 		case 9:
-			/*line genbench_async.go:2497:4*/ fut.i++
-			/*line genbench_async.go:2498:4*/ state = 1
+			/*line genbench_async.go:2498:4*/ fut.i++
+			/*line genbench_async.go:2499:4*/ state = 1
 			continue
 		case 10:
 			{
@@ -2503,7 +2504,7 @@ func (fut *selectLoopTwinFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line genbench.go:272:2*/ return fut.sum, true
 			}
 		default:
-			/*line genbench_async.go:2506:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
+			/*line genbench_async.go:2507:4*/ panic("corio: SelectLoopTwinAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/corio-go/corio/rt"
 	"time"
+	"unsafe"
 )
 
 // stepFuture is the state machine of Step (main.go:15).
@@ -36,23 +37,23 @@ func (fut *stepFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Step starts
 			/*line main.go:15:15*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:39:4*/ fallthrough
+			/*line main_async.go:40:4*/ fallthrough
 		case 1: // resumes at main.go:15:15
 			/*line main.go:15:15*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:42:4*/ if !ready {
+			/*line main_async.go:43:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			{
-				/*line main_async.go:48:5*/ fut.state = -1
+				/*line main_async.go:49:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:52:4*/ fut.state = -1
+			/*line main_async.go:53:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:55:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
+			/*line main_async.go:56:4*/ panic("corio: StepAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -114,10 +115,10 @@ func (fut *squareFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Square starts
 			/*line main.go:19:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:117:4*/ fallthrough
+			/*line main_async.go:118:4*/ fallthrough
 		case 1: // resumes at main.go:19:2
 			/*line main.go:19:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:120:4*/ if !ready {
+			/*line main_async.go:121:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -127,10 +128,10 @@ func (fut *squareFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:20:2*/ return fut.i * fut.i, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:130:4*/ fut.state = -1
+			/*line main_async.go:131:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:133:4*/ panic("corio: SquareAsync future polled after it completed or was cancelled")
+			/*line main_async.go:134:4*/ panic("corio: SquareAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -218,15 +219,15 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:30:2*/ fut.h = rt.SpawnIn[int](cx, newTreeFunc1Future(fut.n))
 			/*line main.go:31:7*/ fut.aw0 = newTreeFuture(cx, fut.n-1)
-			/*line main_async.go:221:4*/ fresh = true
+			/*line main_async.go:222:4*/ fresh = true
 			fallthrough
 		case 1: // resumes at main.go:31:7
-			/*line main_async.go:224:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:225:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:31:7*/ r_2, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:226:4*/ if driven {
+			/*line main_async.go:227:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:229:4*/ if !ready {
+			/*line main_async.go:230:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -234,11 +235,11 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 			fut.aw0 = nil
 			/*line main.go:31:2*/ fut.r = r_2
 			/*line main.go:32:10*/ fut.aw0 = fut.h.JoinAsync()
-			/*line main_async.go:237:4*/ fut.h = nil
+			/*line main_async.go:238:4*/ fut.h = nil
 			fallthrough
 		case 2: // resumes at main.go:32:10
 			/*line main.go:32:10*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:241:4*/ if !ready {
+			/*line main_async.go:242:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -249,10 +250,10 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:33:2*/ return v + fut.r + fut.n, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:252:4*/ fut.state = -1
+			/*line main_async.go:253:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:255:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:256:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -319,16 +320,16 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Tree.func1 starts
 			/*line main.go:30:45*/ fut.c_tree = initTreeFuture(fut.n - 1)
-			/*line main_async.go:322:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:323:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:30:45
-			/*line main_async.go:326:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:327:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:30:45*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:328:4*/ if driven {
+			/*line main_async.go:329:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:331:4*/ if !ready {
+			/*line main_async.go:332:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -339,7 +340,7 @@ func (fut *treeFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:30:38*/ return r, true
 			}
 		default:
-			/*line main_async.go:342:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:343:4*/ panic("corio: Tree.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -392,10 +393,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 		switch state {
 		case 0: // Fetch starts
 			/*line main.go:40:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:395:4*/ fallthrough
+			/*line main_async.go:396:4*/ fallthrough
 		case 1: // resumes at main.go:40:2
 			/*line main.go:40:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:398:4*/ if !ready {
+			/*line main_async.go:399:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -411,10 +412,10 @@ func (fut *fetchFuture) Poll(cx *rt.Context) (rt.Tuple2[int, error], bool) {
 				/*line main.go:44:2*/ return rt.Tuple2[int, error]{V0: len(fut.u), V1: nil}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:414:4*/ fut.state = -1
+			/*line main_async.go:415:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:417:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
+			/*line main_async.go:418:4*/ panic("corio: FetchAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -457,7 +458,7 @@ type crawlFuture struct {
 	hs    []*rt.JoinHandle[int]
 	total *int
 	i     int
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[int, error]]
 }
 
 // CrawlAsync is the asynchronous twin of Crawl: it returns a future that runs the
@@ -487,42 +488,42 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:53:3*/ fut.hs = append(fut.hs, rt.SpawnIn[int](cx, newCrawlFunc1Future(u)))
 			}
 			/*line main.go:61:2*/ fut.total = new(int)
-			/*line main_async.go:490:4*/ (*fut.total) = 0
+			/*line main_async.go:491:4*/ (*fut.total) = 0
 			/*line main.go:62:2*/ fut.i = 0
-			/*line main_async.go:492:4*/ fallthrough
+			/*line main_async.go:493:4*/ fallthrough
 		case 1:
 			/*line main.go:62:20*/ if !(fut.i < len(fut.hs)) {
-				/*line main_async.go:495:5*/ state = 5
+				/*line main_async.go:496:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:500:4*/ h = fut.hs[fut.i]
+			/*line main_async.go:501:4*/ h = fut.hs[fut.i]
 			/*line main.go:63:11*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:502:4*/ fut.urls = nil
+			/*line main_async.go:503:4*/ fut.urls = nil
 			fallthrough
 		case 3: // resumes at main.go:63:11
-			/*line main.go:63:11*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:506:4*/ if !ready {
+			/*line main.go:63:11*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:507:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:63:3*/ n_2, _ = r.V0, r.V1
 			/*line main.go:64:3*/ (*fut.total) += n_2
-			/*line main_async.go:513:4*/ fallthrough
+			/*line main_async.go:514:4*/ fallthrough
 		case 4:
-			/*line main_async.go:515:4*/ fut.i++
-			/*line main_async.go:516:4*/ state = 1
+			/*line main_async.go:516:4*/ fut.i++
+			/*line main_async.go:517:4*/ state = 1
 			continue
 		case 5:
-			/*line main.go:66:2*/ fut.aw0 = rt.AwaitAsync(newCrawlFunc2Future(fut.total))
-			/*line main_async.go:520:4*/ fut.urls = nil
+			/*line main.go:66:2*/ (*(*rt.Future[struct{}])(unsafe.Pointer(&fut.aw0))) = rt.AwaitAsync(newCrawlFunc2Future(fut.total))
+			/*line main_async.go:521:4*/ fut.urls = nil
 			fut.hs = nil
 			fallthrough
 		case 6: // resumes at main.go:66:2
-			/*line main.go:66:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:525:4*/ if !ready {
+			/*line main.go:66:2*/ _, ready = (*(*rt.Future[struct{}])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:526:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
@@ -532,10 +533,10 @@ func (fut *crawlFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:70:2*/ return (*fut.total), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:535:4*/ fut.state = -1
+			/*line main_async.go:536:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:538:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
+			/*line main_async.go:539:4*/ panic("corio: CrawlAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -604,17 +605,17 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Crawl.func1 starts
 			/*line main.go:54:14*/ fut.c_fetch = initFetchFuture(fut.u)
-			/*line main_async.go:607:4*/ fut.aw0 = &fut.c_fetch
+			/*line main_async.go:608:4*/ fut.aw0 = &fut.c_fetch
 			fresh = true
 			fut.u = ""
 			fallthrough
 		case 1: // resumes at main.go:54:14
-			/*line main_async.go:612:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:613:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:54:14*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:614:4*/ if driven {
+			/*line main_async.go:615:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:617:4*/ if !ready {
+			/*line main_async.go:618:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -632,7 +633,7 @@ func (fut *crawlFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:58:4*/ return n, true
 			}
 		default:
-			/*line main_async.go:635:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:636:4*/ panic("corio: Crawl.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -679,21 +680,21 @@ func (fut *crawlFunc2Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Crawl.func2 starts
 			/*line main.go:67:3*/ fut.av0 = rt.MakeSleep(time.Millisecond)
-			/*line main_async.go:682:4*/ fallthrough
+			/*line main_async.go:683:4*/ fallthrough
 		case 1: // resumes at main.go:67:3
 			/*line main.go:67:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:685:4*/ if !ready {
+			/*line main_async.go:686:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:68:3*/ (*fut.total)++
 			{
-				/*line main_async.go:692:5*/ fut.state = -1
+				/*line main_async.go:693:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:696:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:697:4*/ panic("corio: Crawl.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -777,22 +778,22 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:84:2*/ fc = newChangesFunc1Future(cnt)
 			/*line main.go:85:2*/ (*cnt).inc()
 			/*line main.go:86:2*/ arr = new([3]int)
-			/*line main_async.go:780:4*/ (*arr) = [3]int{}
+			/*line main_async.go:781:4*/ (*arr) = [3]int{}
 			/*line main.go:87:2*/ fut.fa = newChangesFunc2Future(arr)
 			/*line main.go:88:2*/ (*arr)[1] = 9
 			/*line main.go:89:2*/ st = new(struct {
 				a int
 				b int
 			})
-			/*line main_async.go:787:4*/ (*st) = struct{ a, b int }{1, 2}
+			/*line main_async.go:788:4*/ (*st) = struct{ a, b int }{1, 2}
 			/*line main.go:90:2*/ fut.fs = newChangesFunc3Future(st)
 			/*line main.go:91:2*/ (*st).b = 20
 			/*line main.go:92:2*/ a = new(int)
-			/*line main_async.go:791:4*/ (*a), b = 1, 2
+			/*line main_async.go:792:4*/ (*a), b = 1, 2
 			/*line main.go:93:2*/ fut.fr = newChangesFunc4Future(a, b)
 			/*line main.go:94:2*/ (*a), fut.c = 3, 4
 			/*line main.go:95:2*/ k = new(int)
-			/*line main_async.go:795:4*/ (*k) = 0
+			/*line main_async.go:796:4*/ (*k) = 0
 			/*line main.go:96:2*/ fut.fk = newChangesFunc5Future(k)
 			/*line main.go:97:2*/ for (*k) = range 5 {
 			}
@@ -804,95 +805,95 @@ func (fut *changesFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:104:2*/ same = 11
 			/*line main.go:105:2*/ fut.fn = newChangesFunc8Future(same)
 			/*line main.go:106:25*/ fut.aw0 = rt.AwaitAsync(fc)
-			/*line main_async.go:807:4*/ fut.p = nil
+			/*line main_async.go:808:4*/ fut.p = nil
 			fallthrough
 		case 1: // resumes at main.go:106:25
 			/*line main.go:106:25*/ fut.r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:811:4*/ if !ready {
+			/*line main_async.go:812:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:39*/ fut.aw0 = rt.AwaitAsync(fut.fa)
-			/*line main_async.go:817:4*/ fut.fa = nil
+			/*line main_async.go:818:4*/ fut.fa = nil
 			fallthrough
 		case 2: // resumes at main.go:106:39
 			/*line main.go:106:39*/ fut.r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:821:4*/ if !ready {
+			/*line main_async.go:822:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:53*/ fut.aw0 = rt.AwaitAsync(fut.fs)
-			/*line main_async.go:827:4*/ fut.fs = nil
+			/*line main_async.go:828:4*/ fut.fs = nil
 			fallthrough
 		case 3: // resumes at main.go:106:53
 			/*line main.go:106:53*/ fut.r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:831:4*/ if !ready {
+			/*line main_async.go:832:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:67*/ fut.aw0 = rt.AwaitAsync(fut.fr)
-			/*line main_async.go:837:4*/ fut.fr = nil
+			/*line main_async.go:838:4*/ fut.fr = nil
 			fallthrough
 		case 4: // resumes at main.go:106:67
 			/*line main.go:106:67*/ fut.r_4, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:841:4*/ if !ready {
+			/*line main_async.go:842:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:84*/ fut.aw0 = rt.AwaitAsync(fut.fk)
-			/*line main_async.go:847:4*/ fut.fk = nil
+			/*line main_async.go:848:4*/ fut.fk = nil
 			fallthrough
 		case 5: // resumes at main.go:106:84
 			/*line main.go:106:84*/ fut.r_5, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:851:4*/ if !ready {
+			/*line main_async.go:852:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:98*/ fut.aw0 = rt.AwaitAsync(fut.fp)
-			/*line main_async.go:857:4*/ fut.fp = nil
+			/*line main_async.go:858:4*/ fut.fp = nil
 			fallthrough
 		case 6: // resumes at main.go:106:98
 			/*line main.go:106:98*/ fut.r_6, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:861:4*/ if !ready {
+			/*line main_async.go:862:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:112*/ fut.aw0 = rt.AwaitAsync(fut.fl)
-			/*line main_async.go:867:4*/ fut.fl = nil
+			/*line main_async.go:868:4*/ fut.fl = nil
 			fallthrough
 		case 7: // resumes at main.go:106:112
 			/*line main.go:106:112*/ fut.r_7, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:871:4*/ if !ready {
+			/*line main_async.go:872:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:126*/ fut.aw0 = rt.AwaitAsync(fut.fn)
-			/*line main_async.go:877:4*/ fut.fn = nil
+			/*line main_async.go:878:4*/ fut.fn = nil
 			fallthrough
 		case 8: // resumes at main.go:106:126
 			/*line main.go:106:126*/ r_8, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:881:4*/ if !ready {
+			/*line main_async.go:882:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:106:2*/ fmt.Println("changes", fut.r, fut.r_2, fut.r_3, fut.r_4, fut.c, fut.r_5, fut.r_6, fut.r_7, r_8)
 			{
-				/*line main_async.go:888:5*/ fut.state = -1
+				/*line main_async.go:889:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:892:4*/ fut.state = -1
+			/*line main_async.go:893:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:895:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
+			/*line main_async.go:896:4*/ panic("corio: ChangesAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -966,7 +967,7 @@ func (fut *changesFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:84:30*/ return (*fut.cnt).n, true
 			}
 		default:
-			/*line main_async.go:969:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:970:4*/ panic("corio: Changes.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1007,16 +1008,16 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func2 starts
 			/*line main.go:87:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1010:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1011:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:87:30
-			/*line main_async.go:1014:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1015:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:87:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1016:4*/ if driven {
+			/*line main_async.go:1017:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1019:4*/ if !ready {
+			/*line main_async.go:1020:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1027,7 +1028,7 @@ func (fut *changesFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:87:38*/ return (*fut.arr)[1], true
 			}
 		default:
-			/*line main_async.go:1030:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:1031:4*/ panic("corio: Changes.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1081,7 +1082,7 @@ func (fut *changesFunc3Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:90:30*/ return (*fut.st).b, true
 			}
 		default:
-			/*line main_async.go:1084:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:1085:4*/ panic("corio: Changes.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1122,7 +1123,7 @@ func (fut *changesFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:93:30*/ return (*fut.a) + fut.b, true
 			}
 		default:
-			/*line main_async.go:1125:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:1126:4*/ panic("corio: Changes.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1162,7 +1163,7 @@ func (fut *changesFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:96:30*/ return (*fut.k), true
 			}
 		default:
-			/*line main_async.go:1165:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:1166:4*/ panic("corio: Changes.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1202,7 +1203,7 @@ func (fut *changesFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:99:30*/ return (*fut.p), true
 			}
 		default:
-			/*line main_async.go:1205:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:1206:4*/ panic("corio: Changes.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1242,7 +1243,7 @@ func (fut *changesFunc7Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:102:30*/ return (*fut.arr)[2], true
 			}
 		default:
-			/*line main_async.go:1245:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:1246:4*/ panic("corio: Changes.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1283,16 +1284,16 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Changes.func8 starts
 			/*line main.go:105:30*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1286:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1287:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:105:30
-			/*line main_async.go:1290:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1291:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:105:30*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1292:4*/ if driven {
+			/*line main_async.go:1293:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1295:4*/ if !ready {
+			/*line main_async.go:1296:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1303,7 +1304,7 @@ func (fut *changesFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:105:38*/ return fut.same, true
 			}
 		default:
-			/*line main_async.go:1306:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:1307:4*/ panic("corio: Changes.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1353,11 +1354,11 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump starts
 			/*line main.go:113:9*/ fut.aw0 = rt.AwaitAsync(newCounterBumpFunc1Future(fut.c, fut.by))
-			/*line main_async.go:1356:4*/ fut.c = nil
+			/*line main_async.go:1357:4*/ fut.c = nil
 			fallthrough
 		case 1: // resumes at main.go:113:9
 			/*line main.go:113:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1360:4*/ if !ready {
+			/*line main_async.go:1361:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1367,10 +1368,10 @@ func (fut *counterBumpFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:113:2*/ return r + (*fut.by), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1370:4*/ fut.state = -1
+			/*line main_async.go:1371:4*/ fut.state = -1
 			return fut.res, true
 		default:
-			/*line main_async.go:1373:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1374:4*/ panic("corio: counter.BumpAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1433,16 +1434,16 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // counter.Bump.func1 starts
 			/*line main.go:114:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1436:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1437:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:114:3
-			/*line main_async.go:1440:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1441:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:114:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1442:4*/ if driven {
+			/*line main_async.go:1443:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1445:4*/ if !ready {
+			/*line main_async.go:1446:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1455,7 +1456,7 @@ func (fut *counterBumpFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:117:3*/ return fut.c.n, true
 			}
 		default:
-			/*line main_async.go:1458:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1459:4*/ panic("corio: counter.Bump.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1508,13 +1509,13 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 	for {
 		switch state {
 		case 0: // Named starts
-			/*line main_async.go:1511:4*/ fut.res = new(int)
+			/*line main_async.go:1512:4*/ fut.res = new(int)
 			/*line main.go:125:2*/ (*fut.res) = fut.k
 			/*line main.go:126:2*/ fut.aw0 = rt.AwaitAsync(newNamedFunc1Future(fut.res))
-			/*line main_async.go:1514:4*/ fallthrough
+			/*line main_async.go:1515:4*/ fallthrough
 		case 1: // resumes at main.go:126:2
 			/*line main.go:126:2*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1517:4*/ if !ready {
+			/*line main_async.go:1518:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1524,10 +1525,10 @@ func (fut *namedFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:130:2*/ return (*fut.res), true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:1527:4*/ fut.state = -1
+			/*line main_async.go:1528:4*/ fut.state = -1
 			return fut.res_2, true
 		default:
-			/*line main_async.go:1530:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
+			/*line main_async.go:1531:4*/ panic("corio: NamedAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1589,16 +1590,16 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Named.func1 starts
 			/*line main.go:127:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1592:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:1593:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:127:3
-			/*line main_async.go:1596:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1597:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:127:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:1598:4*/ if driven {
+			/*line main_async.go:1599:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:1601:4*/ if !ready {
+			/*line main_async.go:1602:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1606,11 +1607,11 @@ func (fut *namedFunc1Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:128:3*/ (*fut.res) *= 3
 			{
-				/*line main_async.go:1609:5*/ fut.state = -1
+				/*line main_async.go:1610:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:1613:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:1614:4*/ panic("corio: Named.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -1721,12 +1722,12 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main starts
 			/*line main.go:136:2*/ fut.x = new(int)
-			/*line main_async.go:1724:4*/ (*fut.x) = 1
+			/*line main_async.go:1725:4*/ (*fut.x) = 1
 			/*line main.go:137:7*/ fut.aw0 = rt.AwaitAsync(newMainFunc1Future(fut.x))
-			/*line main_async.go:1726:4*/ fallthrough
+			/*line main_async.go:1727:4*/ fallthrough
 		case 1: // resumes at main.go:137:7
 			/*line main.go:137:7*/ r, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1729:4*/ if !ready {
+			/*line main_async.go:1730:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -1735,21 +1736,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:143:2*/ (*fut.x)++
 			/*line main.go:144:2*/ fmt.Println("await", v, (*fut.x))
 			/*line main.go:147:2*/ fut.y = new(int)
-			/*line main_async.go:1738:4*/ (*fut.y) = 1
+			/*line main_async.go:1739:4*/ (*fut.y) = 1
 			/*line main.go:148:2*/ fy = newMainFunc2Future(fut.y)
 			/*line main.go:152:2*/ (*fut.y) = 5
 			/*line main.go:153:30*/ fut.aw0 = rt.AwaitAsync(fy)
-			/*line main_async.go:1742:4*/ fallthrough
+			/*line main_async.go:1743:4*/ fallthrough
 		case 2: // resumes at main.go:153:30
 			/*line main.go:153:30*/ r_2, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1745:4*/ if !ready {
+			/*line main_async.go:1746:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:153:2*/ fmt.Println("by reference", r_2, (*fut.y))
 			/*line main.go:156:2*/ fut.z = new(int)
-			/*line main_async.go:1752:4*/ (*fut.z) = 0
+			/*line main_async.go:1753:4*/ (*fut.z) = 0
 			/*line main.go:157:2*/ fut.inc = func(z_p *int) func() {
 				return func() {
 					/*line main.go:157:18*/ (*z_p)++
@@ -1757,10 +1758,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}(fut.z)
 			/*line main.go:158:2*/ fut.inc()
 			/*line main.go:159:2*/ fut.aw0 = rt.AwaitAsync(newMainFunc3Future(fut.inc, fut.z))
-			/*line main_async.go:1760:4*/ fallthrough
+			/*line main_async.go:1761:4*/ fallthrough
 		case 3: // resumes at main.go:159:2
 			/*line main.go:159:2*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1763:4*/ if !ready {
+			/*line main_async.go:1764:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -1768,13 +1769,13 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:165:2*/ take(&fut.inc)()
 			/*line main.go:166:2*/ fmt.Println("shared", (*fut.z))
 			/*line main.go:169:2*/ fut.z = new(int)
-			/*line main_async.go:1771:4*/ (*fut.z) = 2
+			/*line main_async.go:1772:4*/ (*fut.z) = 2
 			/*line main.go:170:2*/ h = rt.SpawnIn[int](cx, newMainFunc4Future(fut.z))
 			/*line main.go:175:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:1774:4*/ fallthrough
+			/*line main_async.go:1775:4*/ fallthrough
 		case 4: // resumes at main.go:175:13
 			/*line main.go:175:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1777:4*/ if !ready {
+			/*line main_async.go:1778:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
@@ -1789,21 +1790,21 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			}
 			/*line main.go:189:2*/ fut.total = 0
 			/*line main.go:190:2*/ fut.i_5 = 0
-			/*line main_async.go:1792:4*/ fallthrough
+			/*line main_async.go:1793:4*/ fallthrough
 		case 5:
 			/*line main.go:190:20*/ if !(fut.i_5 < len(fut.hs)) {
-				/*line main_async.go:1795:5*/ state = 9
+				/*line main_async.go:1796:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 6:
-			/*line main_async.go:1800:4*/ h_2 = fut.hs[fut.i_5]
+			/*line main_async.go:1801:4*/ h_2 = fut.hs[fut.i_5]
 			/*line main.go:191:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:1802:4*/ fut.z = nil
+			/*line main_async.go:1803:4*/ fut.z = nil
 			fallthrough
 		case 7: // resumes at main.go:191:13
 			/*line main.go:191:13*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1806:4*/ if !ready {
+			/*line main_async.go:1807:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -1813,10 +1814,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:193:4*/ fmt.Println("join error", err_2)
 			}
 			/*line main.go:195:3*/ fut.total += v_2
-			/*line main_async.go:1816:4*/ fallthrough
+			/*line main_async.go:1817:4*/ fallthrough
 		case 8:
-			/*line main_async.go:1818:4*/ fut.i_5++
-			/*line main_async.go:1819:4*/ state = 5
+			/*line main_async.go:1819:4*/ fut.i_5++
+			/*line main_async.go:1820:4*/ state = 5
 			continue
 		case 9:
 			/*line main.go:197:2*/ fmt.Println("loop", fut.total, take(&fut.res))
@@ -1825,73 +1826,73 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:202:3*/ fut.fs = append(fut.fs, newMainFunc6Future(&i_2))
 			}
 			/*line main.go:207:2*/ fut.total = 0
-			/*line main_async.go:1828:4*/ fallthrough
+			/*line main_async.go:1829:4*/ fallthrough
 		case 10:
 			/*line main.go:207:20*/ if !(fut.total < len(fut.fs)) {
-				/*line main_async.go:1831:5*/ state = 14
+				/*line main_async.go:1832:5*/ state = 14
 				continue
 			}
 			fallthrough
 		case 11:
-			/*line main_async.go:1836:4*/ f = fut.fs[fut.total]
+			/*line main_async.go:1837:4*/ f = fut.fs[fut.total]
 			/*line main.go:208:18*/ fut.aw0 = rt.AwaitAsync(f)
-			/*line main_async.go:1838:4*/ fut.z = nil
+			/*line main_async.go:1839:4*/ fut.z = nil
 			fut.hs = nil
 			fallthrough
 		case 12: // resumes at main.go:208:18
 			/*line main.go:208:18*/ r_5, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1843:4*/ if !ready {
+			/*line main_async.go:1844:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:208:3*/ fmt.Print(" ", r_5)
-			/*line main_async.go:1849:4*/ fallthrough
+			/*line main_async.go:1850:4*/ fallthrough
 		case 13:
-			/*line main_async.go:1851:4*/ fut.total++
-			/*line main_async.go:1852:4*/ state = 10
+			/*line main_async.go:1852:4*/ fut.total++
+			/*line main_async.go:1853:4*/ state = 10
 			continue
 		case 14:
 			/*line main.go:210:2*/ fmt.Println(" plain loop")
 			/*line main.go:214:6*/ fut.z = new(int)
-			/*line main_async.go:1857:4*/ (*fut.z) = 0
-			/*line main_async.go:1858:4*/ fallthrough
+			/*line main_async.go:1858:4*/ (*fut.z) = 0
+			/*line main_async.go:1859:4*/ fallthrough
 		case 15:
 			/*line main.go:214:14*/ if !((*fut.z) < 6) {
-				/*line main_async.go:1861:5*/ state = 19
+				/*line main_async.go:1862:5*/ state = 19
 				continue
 			}
 			fallthrough
 		case 16:
 			/*line main.go:215:3*/ fut.aw0 = rt.AwaitAsync(newMainFunc7Future(fut.z))
-			/*line main_async.go:1867:4*/ fut.hs = nil
+			/*line main_async.go:1868:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 17: // resumes at main.go:215:3
 			/*line main.go:215:3*/ _, ready = fut.aw0.(rt.Future[struct{}]).Poll(cx)
-			/*line main_async.go:1872:4*/ if !ready {
+			/*line main_async.go:1873:4*/ if !ready {
 				fut.state = 17
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:219:3*/ fmt.Print(" ", (*fut.z))
-			/*line main_async.go:1878:4*/ fallthrough
+			/*line main_async.go:1879:4*/ fallthrough
 		case 18:
-			/*line main_async.go:1880:4*/ fut.z = new(*fut.z)
+			/*line main_async.go:1881:4*/ fut.z = new(*fut.z)
 			/*line main.go:214:21*/ (*fut.z)++
-			/*line main_async.go:1882:4*/ state = 15
+			/*line main_async.go:1883:4*/ state = 15
 			continue
 		case 19:
 			/*line main.go:221:2*/ fmt.Println(" three-clause")
 			/*line main.go:224:2*/ fut.z = new(int)
-			/*line main_async.go:1887:4*/ (*fut.z) = 1
+			/*line main_async.go:1888:4*/ (*fut.z) = 1
 			/*line main.go:225:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc8Future(fut.z))
-			/*line main_async.go:1889:4*/ fut.hs = nil
+			/*line main_async.go:1890:4*/ fut.hs = nil
 			fut.fs = nil
 			fallthrough
 		case 20: // resumes at main.go:225:8
 			/*line main.go:225:8*/ r_6, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:1894:4*/ if !ready {
+			/*line main_async.go:1895:4*/ if !ready {
 				fut.state = 20
 				return zero, false
 			}
@@ -1899,11 +1900,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:225:2*/ nv = r_6
 			/*line main.go:236:2*/ fmt.Println("nested", nv, (*fut.z))
 			/*line main.go:239:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc9Future())
-			/*line main_async.go:1902:4*/ fut.z = nil
+			/*line main_async.go:1903:4*/ fut.z = nil
 			fallthrough
 		case 21: // resumes at main.go:239:8
 			/*line main.go:239:8*/ r_7, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:1906:4*/ if !ready {
+			/*line main_async.go:1907:4*/ if !ready {
 				fut.state = 21
 				return zero, false
 			}
@@ -1911,16 +1912,16 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:239:2*/ tv = r_7
 			/*line main.go:243:2*/ fmt.Println("tuple", tv.V0, tv.V1)
 			/*line main.go:244:23*/ fut.c_named = initNamedFuture(4)
-			/*line main_async.go:1914:4*/ fut.aw0 = &fut.c_named
+			/*line main_async.go:1915:4*/ fut.aw0 = &fut.c_named
 			fresh = true
 			fallthrough
 		case 22: // resumes at main.go:244:23
-			/*line main_async.go:1918:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1919:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:244:23*/ r_8, ready = fut.aw0.(*namedFuture).Poll(cx)
-			/*line main_async.go:1920:4*/ if driven {
+			/*line main_async.go:1921:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*namedFuture), ready, fresh)
 			}
-			/*line main_async.go:1923:4*/ if !ready {
+			/*line main_async.go:1924:4*/ if !ready {
 				fut.state = 22
 				return zero, false
 			}
@@ -1929,40 +1930,40 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:244:2*/ fmt.Println("named", r_8)
 			/*line main.go:247:2*/ fut.c = &counter{n: 1}
 			/*line main.go:248:24*/ fut.aw0 = fut.c.BumpAsync(5).(*counterBumpFuture)
-			/*line main_async.go:1932:4*/ fresh = true
+			/*line main_async.go:1933:4*/ fresh = true
 			fallthrough
 		case 23: // resumes at main.go:248:24
-			/*line main_async.go:1935:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1936:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:24*/ fut.total, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1937:4*/ if driven {
+			/*line main_async.go:1938:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1940:4*/ if !ready {
+			/*line main_async.go:1941:4*/ if !ready {
 				fut.state = 23
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:35*/ fut.aw0 = fut.c.BumpAsync(2).(*counterBumpFuture)
-			/*line main_async.go:1946:4*/ fresh = true
+			/*line main_async.go:1947:4*/ fresh = true
 			fallthrough
 		case 24: // resumes at main.go:248:35
-			/*line main_async.go:1949:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:1950:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:248:35*/ r_10, ready = fut.aw0.(*counterBumpFuture).Poll(cx)
-			/*line main_async.go:1951:4*/ if driven {
+			/*line main_async.go:1952:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*counterBumpFuture), ready, fresh)
 			}
-			/*line main_async.go:1954:4*/ if !ready {
+			/*line main_async.go:1955:4*/ if !ready {
 				fut.state = 24
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:248:2*/ fmt.Println("method", fut.total, r_10, take(&fut.c).n)
 			/*line main.go:251:10*/ fut.aw0 = rt.Join2Async(newMainFunc10Future(), newMainFunc11Future(fut.x, fut.y))
-			/*line main_async.go:1961:4*/ fut.y = nil
+			/*line main_async.go:1962:4*/ fut.y = nil
 			fallthrough
 		case 25: // resumes at main.go:251:10
 			/*line main.go:251:10*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, int]]).Poll(cx)
-			/*line main_async.go:1965:4*/ if !ready {
+			/*line main_async.go:1966:4*/ if !ready {
 				fut.state = 25
 				return zero, false
 			}
@@ -1971,10 +1972,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:255:2*/ fmt.Println("join2", a, b)
 			/*line main.go:258:2*/ hp = rt.SpawnIn[int](cx, newMainFunc12Future(fut.x))
 			/*line main.go:265:11*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:1974:4*/ fallthrough
+			/*line main_async.go:1975:4*/ fallthrough
 		case 26: // resumes at main.go:265:11
 			/*line main.go:265:11*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:1977:4*/ if !ready {
+			/*line main_async.go:1978:4*/ if !ready {
 				fut.state = 26
 				return zero, false
 			}
@@ -1985,62 +1986,62 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:271:2*/ fut.words = []string{"a", "bb", "ccc"}
 			/*line main.go:272:2*/ fut.ws = nil
 			/*line main.go:273:2*/ fut.total = 0
-			/*line main_async.go:1988:4*/ fallthrough
+			/*line main_async.go:1989:4*/ fallthrough
 		case 27:
 			/*line main.go:273:20*/ if !(fut.total < len(fut.words)) {
-				/*line main_async.go:1991:5*/ state = 31
+				/*line main_async.go:1992:5*/ state = 31
 				continue
 			}
 			fallthrough
 		case 28:
-			/*line main_async.go:1996:4*/ w_2 = fut.words[fut.total]
+			/*line main_async.go:1997:4*/ w_2 = fut.words[fut.total]
 			/*line main.go:274:3*/ fut.ws = append(take(&fut.ws), newMainFunc13Future(fut.total, w_2))
 			/*line main.go:278:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:1999:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2000:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 29: // resumes at main.go:278:3
-			/*line main_async.go:2003:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2004:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:278:3*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:2005:4*/ if driven {
+			/*line main_async.go:2006:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:2008:4*/ if !ready {
+			/*line main_async.go:2009:4*/ if !ready {
 				fut.state = 29
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:2014:4*/ fallthrough
+			/*line main_async.go:2015:4*/ fallthrough
 		case 30:
 			/*line main.go:278:3*/ fut.total++
-			/*line main_async.go:2017:4*/ state = 27
+			/*line main_async.go:2018:4*/ state = 27
 			continue
 		case 31:
 			/*line main.go:280:2*/ fut.total = 0
-			/*line main_async.go:2021:4*/ fallthrough
+			/*line main_async.go:2022:4*/ fallthrough
 		case 32:
 			/*line main.go:280:20*/ if !(fut.total < len(fut.ws)) {
-				/*line main_async.go:2024:5*/ state = 36
+				/*line main_async.go:2025:5*/ state = 36
 				continue
 			}
 			fallthrough
 		case 33:
-			/*line main_async.go:2029:4*/ f_2 = fut.ws[fut.total]
+			/*line main_async.go:2030:4*/ f_2 = fut.ws[fut.total]
 			/*line main.go:281:18*/ fut.aw0 = rt.AwaitAsync(f_2)
-			/*line main_async.go:2031:4*/ fallthrough
+			/*line main_async.go:2032:4*/ fallthrough
 		case 34: // resumes at main.go:281:18
 			/*line main.go:281:18*/ r_13, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2034:4*/ if !ready {
+			/*line main_async.go:2035:4*/ if !ready {
 				fut.state = 34
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:281:3*/ fmt.Print(" ", r_13)
-			/*line main_async.go:2040:4*/ fallthrough
+			/*line main_async.go:2041:4*/ fallthrough
 		case 35:
-			/*line main_async.go:2042:4*/ fut.total++
-			/*line main_async.go:2043:4*/ state = 32
+			/*line main_async.go:2043:4*/ fut.total++
+			/*line main_async.go:2044:4*/ state = 32
 			continue
 		case 36:
 			/*line main.go:283:2*/ fmt.Println(" range")
@@ -2060,30 +2061,30 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}
 			/*line main.go:301:2*/ fut.total = 0
-			/*line main_async.go:2063:4*/ fallthrough
+			/*line main_async.go:2064:4*/ fallthrough
 		case 37:
 			/*line main.go:301:20*/ if !(fut.total < len(fut.ws)) {
-				/*line main_async.go:2066:5*/ state = 41
+				/*line main_async.go:2067:5*/ state = 41
 				continue
 			}
 			fallthrough
 		case 38:
-			/*line main_async.go:2071:4*/ f_3 = fut.ws[fut.total]
+			/*line main_async.go:2072:4*/ f_3 = fut.ws[fut.total]
 			/*line main.go:302:18*/ fut.aw0 = rt.AwaitAsync(f_3)
-			/*line main_async.go:2073:4*/ fut.words = nil
+			/*line main_async.go:2074:4*/ fut.words = nil
 			fallthrough
 		case 39: // resumes at main.go:302:18
 			/*line main.go:302:18*/ r_14, ready = fut.aw0.(rt.Future[string]).Poll(cx)
-			/*line main_async.go:2077:4*/ if !ready {
+			/*line main_async.go:2078:4*/ if !ready {
 				fut.state = 39
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:302:3*/ fmt.Print(" ", r_14)
-			/*line main_async.go:2083:4*/ fallthrough
+			/*line main_async.go:2084:4*/ fallthrough
 		case 40:
-			/*line main_async.go:2085:4*/ fut.total++
-			/*line main_async.go:2086:4*/ state = 37
+			/*line main_async.go:2086:4*/ fut.total++
+			/*line main_async.go:2087:4*/ state = 37
 			continue
 		case 41:
 			/*line main.go:304:2*/ fmt.Println(" kept")
@@ -2093,28 +2094,28 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				}
 			}(fut.x)
 			/*line main.go:309:28*/ fut.aw0 = rt.AwaitAsync(rt.Async(plain))
-			/*line main_async.go:2096:4*/ fut.words = nil
+			/*line main_async.go:2097:4*/ fut.words = nil
 			fut.ws = nil
 			fallthrough
 		case 42: // resumes at main.go:309:28
 			/*line main.go:309:28*/ r_15, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2101:4*/ if !ready {
+			/*line main_async.go:2102:4*/ if !ready {
 				fut.state = 42
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:309:2*/ fmt.Println("plain func", r_15)
 			/*line main.go:310:22*/ fut.c_tree = initTreeFuture(4)
-			/*line main_async.go:2108:4*/ fut.aw0 = &fut.c_tree
+			/*line main_async.go:2109:4*/ fut.aw0 = &fut.c_tree
 			fresh = true
 			fallthrough
 		case 43: // resumes at main.go:310:22
-			/*line main_async.go:2112:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2113:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:310:22*/ r_16, ready = fut.aw0.(*treeFuture).Poll(cx)
-			/*line main_async.go:2114:4*/ if driven {
+			/*line main_async.go:2115:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*treeFuture), ready, fresh)
 			}
-			/*line main_async.go:2117:4*/ if !ready {
+			/*line main_async.go:2118:4*/ if !ready {
 				fut.state = 43
 				return zero, false
 			}
@@ -2122,32 +2123,32 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_tree = treeFuture{}
 			/*line main.go:310:2*/ fmt.Println("tree", r_16)
 			/*line main.go:311:2*/ fut.c_changes = initChangesFuture(2)
-			/*line main_async.go:2125:4*/ fut.aw0 = &fut.c_changes
+			/*line main_async.go:2126:4*/ fut.aw0 = &fut.c_changes
 			fresh = true
 			fallthrough
 		case 44: // resumes at main.go:311:2
-			/*line main_async.go:2129:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2130:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:311:2*/ _, ready = fut.aw0.(*changesFuture).Poll(cx)
-			/*line main_async.go:2131:4*/ if driven {
+			/*line main_async.go:2132:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*changesFuture), ready, fresh)
 			}
-			/*line main_async.go:2134:4*/ if !ready {
+			/*line main_async.go:2135:4*/ if !ready {
 				fut.state = 44
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_changes = changesFuture{}
 			/*line main.go:312:23*/ fut.c_crawl = initCrawlFuture([]string{"a", "", "ccc"})
-			/*line main_async.go:2141:4*/ fut.aw0 = &fut.c_crawl
+			/*line main_async.go:2142:4*/ fut.aw0 = &fut.c_crawl
 			fresh = true
 			fallthrough
 		case 45: // resumes at main.go:312:23
-			/*line main_async.go:2145:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2146:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:312:23*/ r_17, ready = fut.aw0.(*crawlFuture).Poll(cx)
-			/*line main_async.go:2147:4*/ if driven {
+			/*line main_async.go:2148:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*crawlFuture), ready, fresh)
 			}
-			/*line main_async.go:2150:4*/ if !ready {
+			/*line main_async.go:2151:4*/ if !ready {
 				fut.state = 45
 				return zero, false
 			}
@@ -2155,10 +2156,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_crawl = crawlFuture{}
 			/*line main.go:312:2*/ fmt.Println("crawl", r_17)
 			/*line main.go:315:8*/ fut.aw0 = rt.AwaitAsync(newMainFunc17Future())
-			/*line main_async.go:2158:4*/ fallthrough
+			/*line main_async.go:2159:4*/ fallthrough
 		case 46: // resumes at main.go:315:8
 			/*line main.go:315:8*/ r_18, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:2161:4*/ if !ready {
+			/*line main_async.go:2162:4*/ if !ready {
 				fut.state = 46
 				return zero, false
 			}
@@ -2166,23 +2167,23 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:315:2*/ nr = r_18
 			/*line main.go:329:2*/ fmt.Println("closure named", nr)
 			/*line main.go:332:2*/ fut.slept = new(bool)
-			/*line main_async.go:2169:4*/ (*fut.slept) = false
+			/*line main_async.go:2170:4*/ (*fut.slept) = false
 			/*line main.go:333:11*/ fut.av0 = rt.MakeTimeout(time.Millisecond, newMainFunc18Future(fut.slept))
-			/*line main_async.go:2171:4*/ fallthrough
+			/*line main_async.go:2172:4*/ fallthrough
 		case 47: // resumes at main.go:333:11
 			/*line main.go:333:11*/ r_19, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:2174:4*/ if !ready {
+			/*line main_async.go:2175:4*/ if !ready {
 				fut.state = 47
 				return zero, false
 			}
 			fut.av0 = rt.TimeoutFuture[struct{}]{}
 			/*line main.go:333:2*/ _, fut.err = r_19.V0, r_19.V1
 			/*line main.go:337:9*/ fut.av1 = rt.MakeSelect2(newMainFunc19Future(), newMainFunc20Future(fut.x))
-			/*line main_async.go:2181:4*/ fut.x = nil
+			/*line main_async.go:2182:4*/ fut.x = nil
 			fallthrough
 		case 48: // resumes at main.go:337:9
 			/*line main.go:337:9*/ r_20, ready = (&fut.av1).Poll(cx)
-			/*line main_async.go:2185:4*/ if !ready {
+			/*line main_async.go:2186:4*/ if !ready {
 				fut.state = 48
 				return zero, false
 			}
@@ -2190,14 +2191,14 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:337:2*/ sel = r_20
 			/*line main.go:344:2*/ fmt.Println("timeout", errors.Is(take(&fut.err), rt.ErrTimeout), (*fut.slept), "select", sel.Index, sel.V1)
 			/*line main.go:348:2*/ fut.slept = new(bool)
-			/*line main_async.go:2193:4*/ (*fut.slept) = false
+			/*line main_async.go:2194:4*/ (*fut.slept) = false
 			/*line main.go:349:2*/ ha = rt.SpawnIn[struct{}](cx, newMainFunc21Future(fut.slept))
 			/*line main.go:353:2*/ ha.Abort()
 			/*line main.go:354:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:2197:4*/ fallthrough
+			/*line main_async.go:2198:4*/ fallthrough
 		case 49: // resumes at main.go:354:11
 			/*line main.go:354:11*/ r_21, ready = fut.aw0.(rt.Future[rt.Tuple2[struct{}, error]]).Poll(cx)
-			/*line main_async.go:2200:4*/ if !ready {
+			/*line main_async.go:2201:4*/ if !ready {
 				fut.state = 49
 				return zero, false
 			}
@@ -2206,11 +2207,11 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:355:2*/ je2 = new(*rt.JoinError)
 			/*line main.go:356:2*/ fmt.Println("abort", errors.As(take(&fut.err), je2) && (*je2).IsCancelled(), (*fut.slept))
 			{
-				/*line main_async.go:2209:5*/ fut.state = -1
+				/*line main_async.go:2210:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2213:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:2214:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2323,16 +2324,16 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Main.func1 starts
 			/*line main.go:138:3*/ (*fut.x) += 10
 			/*line main.go:139:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2326:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2327:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:139:3
-			/*line main_async.go:2330:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2331:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:139:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2332:4*/ if driven {
+			/*line main_async.go:2333:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2335:4*/ if !ready {
+			/*line main_async.go:2336:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2344,7 +2345,7 @@ func (fut *mainFunc1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:141:3*/ return (*fut.x), true
 			}
 		default:
-			/*line main_async.go:2347:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2348:4*/ panic("corio: Main.func1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2393,16 +2394,16 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func2 starts
 			/*line main.go:149:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2396:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2397:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:149:3
-			/*line main_async.go:2400:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2401:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:149:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2402:4*/ if driven {
+			/*line main_async.go:2403:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2405:4*/ if !ready {
+			/*line main_async.go:2406:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2413,7 +2414,7 @@ func (fut *mainFunc2Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:150:3*/ return (*fut.y) * 100, true
 			}
 		default:
-			/*line main_async.go:2416:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
+			/*line main_async.go:2417:4*/ panic("corio: Main.func2Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2464,16 +2465,16 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main.func3 starts
 			/*line main.go:160:3*/ fut.inc()
 			/*line main.go:161:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2467:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2468:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:161:3
-			/*line main_async.go:2471:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2472:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:161:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2473:4*/ if driven {
+			/*line main_async.go:2474:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2476:4*/ if !ready {
+			/*line main_async.go:2477:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2482,11 +2483,11 @@ func (fut *mainFunc3Future) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:162:3*/ (*fut.z) += 10
 			/*line main.go:163:3*/ take(&fut.inc)()
 			{
-				/*line main_async.go:2485:5*/ fut.state = -1
+				/*line main_async.go:2486:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2489:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
+			/*line main_async.go:2490:4*/ panic("corio: Main.func3Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2537,16 +2538,16 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func4 starts
 			/*line main.go:171:8*/ fut.c_square = initSquareFuture((*fut.w))
-			/*line main_async.go:2540:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2541:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:171:8
-			/*line main_async.go:2544:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2545:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:171:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2546:4*/ if driven {
+			/*line main_async.go:2547:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2549:4*/ if !ready {
+			/*line main_async.go:2550:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2559,7 +2560,7 @@ func (fut *mainFunc4Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:173:3*/ return n, true
 			}
 		default:
-			/*line main_async.go:2562:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
+			/*line main_async.go:2563:4*/ panic("corio: Main.func4Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2611,16 +2612,16 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func5 starts
 			/*line main.go:184:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:2614:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2615:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:184:9
-			/*line main_async.go:2618:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2619:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:184:9*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2620:4*/ if driven {
+			/*line main_async.go:2621:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2623:4*/ if !ready {
+			/*line main_async.go:2624:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2633,7 +2634,7 @@ func (fut *mainFunc5Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:186:4*/ return s, true
 			}
 		default:
-			/*line main_async.go:2636:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
+			/*line main_async.go:2637:4*/ panic("corio: Main.func5Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2682,16 +2683,16 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func6 starts
 			/*line main.go:203:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2685:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2686:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:203:4
-			/*line main_async.go:2689:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2690:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:203:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2691:4*/ if driven {
+			/*line main_async.go:2692:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2694:4*/ if !ready {
+			/*line main_async.go:2695:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2702,7 +2703,7 @@ func (fut *mainFunc6Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:204:4*/ return (*fut.i) * 7, true
 			}
 		default:
-			/*line main_async.go:2705:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
+			/*line main_async.go:2706:4*/ panic("corio: Main.func6Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2751,16 +2752,16 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func7 starts
 			/*line main.go:216:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2754:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2755:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:216:4
-			/*line main_async.go:2758:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2759:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:216:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2760:4*/ if driven {
+			/*line main_async.go:2761:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2763:4*/ if !ready {
+			/*line main_async.go:2764:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2768,11 +2769,11 @@ func (fut *mainFunc7Future) Poll(cx *rt.Context) (struct{}, bool) {
 			fut.c_step = stepFuture{}
 			/*line main.go:217:4*/ (*fut.i)++
 			{
-				/*line main_async.go:2771:5*/ fut.state = -1
+				/*line main_async.go:2772:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:2775:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
+			/*line main_async.go:2776:4*/ panic("corio: Main.func7Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2823,14 +2824,14 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8 starts
 			/*line main.go:226:3*/ fut.mid = new(int)
-			/*line main_async.go:2826:4*/ (*fut.mid) = 10
+			/*line main_async.go:2827:4*/ (*fut.mid) = 10
 			/*line main.go:227:3*/ h = rt.SpawnIn[int](cx, newMainFunc8_1Future(fut.outer, fut.mid))
 			/*line main.go:233:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:2829:4*/ fut.outer = nil
+			/*line main_async.go:2830:4*/ fut.outer = nil
 			fallthrough
 		case 1: // resumes at main.go:233:12
 			/*line main.go:233:12*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2833:4*/ if !ready {
+			/*line main_async.go:2834:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2841,7 +2842,7 @@ func (fut *mainFunc8Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:234:3*/ return iv*1000 + (*fut.mid), true
 			}
 		default:
-			/*line main_async.go:2844:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
+			/*line main_async.go:2845:4*/ panic("corio: Main.func8Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2891,16 +2892,16 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func8.1 starts
 			/*line main.go:228:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:2894:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:2895:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:228:4
-			/*line main_async.go:2898:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2899:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:228:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2900:4*/ if driven {
+			/*line main_async.go:2901:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2903:4*/ if !ready {
+			/*line main_async.go:2904:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2913,7 +2914,7 @@ func (fut *mainFunc8_1Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:231:4*/ return (*fut.outer), true
 			}
 		default:
-			/*line main_async.go:2916:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
+			/*line main_async.go:2917:4*/ panic("corio: Main.func8.1Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -2963,16 +2964,16 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 		switch state {
 		case 0: // Main.func9 starts
 			/*line main.go:240:8*/ fut.c_square = initSquareFuture(3)
-			/*line main_async.go:2966:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:2967:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:240:8
-			/*line main_async.go:2970:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:2971:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:240:8*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:2972:4*/ if driven {
+			/*line main_async.go:2973:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:2975:4*/ if !ready {
+			/*line main_async.go:2976:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -2984,7 +2985,7 @@ func (fut *mainFunc9Future) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) 
 				/*line main.go:241:3*/ return rt.Tuple2[int, string]{V0: n, V1: fmt.Sprint("sq", n)}, true
 			}
 		default:
-			/*line main_async.go:2987:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
+			/*line main_async.go:2988:4*/ panic("corio: Main.func9Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3033,16 +3034,16 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func10 starts
 			/*line main.go:251:48*/ fut.c_square = initSquareFuture(5)
-			/*line main_async.go:3036:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3037:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:251:48
-			/*line main_async.go:3040:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3041:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:251:48*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3042:4*/ if driven {
+			/*line main_async.go:3043:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3045:4*/ if !ready {
+			/*line main_async.go:3046:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3053,7 +3054,7 @@ func (fut *mainFunc10Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:251:41*/ return r, true
 			}
 		default:
-			/*line main_async.go:3056:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
+			/*line main_async.go:3057:4*/ panic("corio: Main.func10Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3103,16 +3104,16 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func11 starts
 			/*line main.go:252:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3106:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3107:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:252:3
-			/*line main_async.go:3110:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3111:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:252:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3112:4*/ if driven {
+			/*line main_async.go:3113:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3115:4*/ if !ready {
+			/*line main_async.go:3116:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3123,7 +3124,7 @@ func (fut *mainFunc11Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:253:3*/ return (*fut.x) + (*fut.y), true
 			}
 		default:
-			/*line main_async.go:3126:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
+			/*line main_async.go:3127:4*/ panic("corio: Main.func11Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3172,16 +3173,16 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func12 starts
 			/*line main.go:259:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3175:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3176:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:259:3
-			/*line main_async.go:3179:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3180:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:259:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3181:4*/ if driven {
+			/*line main_async.go:3182:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3184:4*/ if !ready {
+			/*line main_async.go:3185:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3195,7 +3196,7 @@ func (fut *mainFunc12Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:263:3*/ return 0, true
 			}
 		default:
-			/*line main_async.go:3198:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
+			/*line main_async.go:3199:4*/ panic("corio: Main.func12Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3245,16 +3246,16 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func13 starts
 			/*line main.go:275:4*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3248:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3249:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:275:4
-			/*line main_async.go:3252:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3253:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:275:4*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3254:4*/ if driven {
+			/*line main_async.go:3255:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3257:4*/ if !ready {
+			/*line main_async.go:3258:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3265,7 +3266,7 @@ func (fut *mainFunc13Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:276:4*/ return fmt.Sprint(fut.k, fut.w), true
 			}
 		default:
-			/*line main_async.go:3268:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
+			/*line main_async.go:3269:4*/ panic("corio: Main.func13Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3314,16 +3315,16 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func14 starts
 			/*line main.go:289:44*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3317:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3318:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:289:44
-			/*line main_async.go:3321:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3322:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:289:44*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3323:4*/ if driven {
+			/*line main_async.go:3324:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3326:4*/ if !ready {
+			/*line main_async.go:3327:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3334,7 +3335,7 @@ func (fut *mainFunc14Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:289:52*/ return fut.w + "!", true
 			}
 		default:
-			/*line main_async.go:3337:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
+			/*line main_async.go:3338:4*/ panic("corio: Main.func14Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3383,16 +3384,16 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func15 starts
 			/*line main.go:295:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3386:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3387:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:295:45
-			/*line main_async.go:3390:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3391:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:295:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3392:4*/ if driven {
+			/*line main_async.go:3393:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3395:4*/ if !ready {
+			/*line main_async.go:3396:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3403,7 +3404,7 @@ func (fut *mainFunc15Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:295:53*/ return fmt.Sprint("num ", fut.t), true
 			}
 		default:
-			/*line main_async.go:3406:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
+			/*line main_async.go:3407:4*/ panic("corio: Main.func15Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3452,16 +3453,16 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func16 starts
 			/*line main.go:298:45*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3455:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3456:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:298:45
-			/*line main_async.go:3459:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3460:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:298:45*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3461:4*/ if driven {
+			/*line main_async.go:3462:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3464:4*/ if !ready {
+			/*line main_async.go:3465:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3472,7 +3473,7 @@ func (fut *mainFunc16Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:298:53*/ return (*fut.t), true
 			}
 		default:
-			/*line main_async.go:3475:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
+			/*line main_async.go:3476:4*/ panic("corio: Main.func16Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3525,68 +3526,68 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func17 starts
 			/*line main.go:317:3*/ fut.n_2 = 10
-			/*line main_async.go:3528:4*/ fut.i = 0
-			/*line main_async.go:3529:4*/ fallthrough
+			/*line main_async.go:3529:4*/ fut.i = 0
+			/*line main_async.go:3530:4*/ fallthrough
 		case 1:
 			/*line main.go:317:18*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:3532:5*/ state = 9
+				/*line main_async.go:3533:5*/ state = 9
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:319:9*/ if fut.i%2 == 0 {
-				/*line main_async.go:3538:5*/ state = 4
+				/*line main_async.go:3539:5*/ state = 4
 				continue
 			}
 			fallthrough
 		case 3:
 			/*line main.go:322:9*/ if fut.i > 6 {
-				/*line main_async.go:3544:5*/ state = 9
+				/*line main_async.go:3545:5*/ state = 9
 			} else {
 				state = 6
 			}
 			continue
 		case 4:
 			/*line main.go:320:5*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3551:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3552:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 5: // resumes at main.go:320:5
-			/*line main_async.go:3555:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3556:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:320:5*/ _, ready = fut.aw0.(*stepFuture).Poll(cx)
-			/*line main_async.go:3557:4*/ if driven {
+			/*line main_async.go:3558:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*stepFuture), ready, fresh)
 			}
-			/*line main_async.go:3560:4*/ if !ready {
+			/*line main_async.go:3561:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_step = stepFuture{}
-			/*line main_async.go:3566:4*/ state = 8
+			/*line main_async.go:3567:4*/ state = 8
 			continue
 		case 6:
 			/*line main.go:325:9*/ fut.c_square = initSquareFuture(fut.i)
-			/*line main_async.go:3570:4*/ fut.aw0 = &fut.c_square
+			/*line main_async.go:3571:4*/ fut.aw0 = &fut.c_square
 			fresh = true
 			fallthrough
 		case 7: // resumes at main.go:325:9
-			/*line main_async.go:3574:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3575:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:325:9*/ r, ready = fut.aw0.(*squareFuture).Poll(cx)
-			/*line main_async.go:3576:4*/ if driven {
+			/*line main_async.go:3577:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*squareFuture), ready, fresh)
 			}
-			/*line main_async.go:3579:4*/ if !ready {
+			/*line main_async.go:3580:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_square = squareFuture{}
 			/*line main.go:325:4*/ fut.n += r
-			/*line main_async.go:3586:4*/ fallthrough
+			/*line main_async.go:3587:4*/ fallthrough
 		case 8:
-			/*line main_async.go:3588:4*/ fut.i++
-			/*line main_async.go:3589:4*/ state = 1
+			/*line main_async.go:3589:4*/ fut.i++
+			/*line main_async.go:3590:4*/ state = 1
 			continue
 		case 9:
 			{
@@ -3594,7 +3595,7 @@ func (fut *mainFunc17Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:327:3*/ return fut.n, true
 			}
 		default:
-			/*line main_async.go:3597:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
+			/*line main_async.go:3598:4*/ panic("corio: Main.func17Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3645,21 +3646,21 @@ func (fut *mainFunc18Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func18 starts
 			/*line main.go:334:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3648:4*/ fallthrough
+			/*line main_async.go:3649:4*/ fallthrough
 		case 1: // resumes at main.go:334:3
 			/*line main.go:334:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3651:4*/ if !ready {
+			/*line main_async.go:3652:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:335:3*/ (*fut.slept) = true
 			{
-				/*line main_async.go:3658:5*/ fut.state = -1
+				/*line main_async.go:3659:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3662:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
+			/*line main_async.go:3663:4*/ panic("corio: Main.func18Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3706,10 +3707,10 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Main.func19 starts
 			/*line main.go:338:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3709:4*/ fallthrough
+			/*line main_async.go:3710:4*/ fallthrough
 		case 1: // resumes at main.go:338:3
 			/*line main.go:338:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3712:4*/ if !ready {
+			/*line main_async.go:3713:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3719,7 +3720,7 @@ func (fut *mainFunc19Future) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:339:3*/ return 1, true
 			}
 		default:
-			/*line main_async.go:3722:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
+			/*line main_async.go:3723:4*/ panic("corio: Main.func19Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3769,16 +3770,16 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 		switch state {
 		case 0: // Main.func20 starts
 			/*line main.go:341:3*/ fut.c_step = initStepFuture()
-			/*line main_async.go:3772:4*/ fut.aw0 = &fut.c_step
+			/*line main_async.go:3773:4*/ fut.aw0 = &fut.c_step
 			fresh = true
 			fallthrough
 		case 1: // resumes at main.go:341:3
-			/*line main_async.go:3776:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:3777:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:341:3*/ _, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:3778:4*/ if driven {
+			/*line main_async.go:3779:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0, ready, fresh)
 			}
-			/*line main_async.go:3781:4*/ if !ready {
+			/*line main_async.go:3782:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -3789,7 +3790,7 @@ func (fut *mainFunc20Future) Poll(cx *rt.Context) (string, bool) {
 				/*line main.go:342:3*/ return fmt.Sprint("fast ", (*fut.x)), true
 			}
 		default:
-			/*line main_async.go:3792:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
+			/*line main_async.go:3793:4*/ panic("corio: Main.func20Async future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -3836,21 +3837,21 @@ func (fut *mainFunc21Future) Poll(cx *rt.Context) (struct{}, bool) {
 		switch state {
 		case 0: // Main.func21 starts
 			/*line main.go:350:3*/ fut.av0 = rt.MakeSleep(time.Hour)
-			/*line main_async.go:3839:4*/ fallthrough
+			/*line main_async.go:3840:4*/ fallthrough
 		case 1: // resumes at main.go:350:3
 			/*line main.go:350:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:3842:4*/ if !ready {
+			/*line main_async.go:3843:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.av0 = rt.SleepFuture{}
 			/*line main.go:351:3*/ (*fut.after) = true
 			{
-				/*line main_async.go:3849:5*/ fut.state = -1
+				/*line main_async.go:3850:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:3853:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
+			/*line main_async.go:3854:4*/ panic("corio: Main.func21Async future polled after it completed or was cancelled")
 		}
 	}
 }

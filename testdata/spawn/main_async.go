@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/corio-go/corio/rt"
+	"unsafe"
 )
 
 // workerFuture is the state machine of Worker (main.go:14).
@@ -41,29 +42,29 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 		case 0: // Worker starts
 			/*line main.go:15:2*/ fut.sum = 0
 			/*line main.go:16:2*/ fut.n_2 = fut.n
-			/*line main_async.go:44:4*/ fut.i = 0
-			/*line main_async.go:45:4*/ fallthrough
+			/*line main_async.go:45:4*/ fut.i = 0
+			/*line main_async.go:46:4*/ fallthrough
 		case 1:
 			/*line main.go:16:17*/ if !(fut.i < fut.n_2) {
-				/*line main_async.go:48:5*/ state = 5
+				/*line main_async.go:49:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
 			/*line main.go:17:3*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:54:4*/ fallthrough
+			/*line main_async.go:55:4*/ fallthrough
 		case 3: // resumes at main.go:17:3
 			/*line main.go:17:3*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:57:4*/ if !ready {
+			/*line main_async.go:58:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
 			fut.av0 = rt.YieldNowFuture{}
 			/*line main.go:18:3*/ fut.sum += fut.id * fut.i
-			/*line main_async.go:63:4*/ fallthrough
+			/*line main_async.go:64:4*/ fallthrough
 		case 4:
-			/*line main_async.go:65:4*/ fut.i++
-			/*line main_async.go:66:4*/ state = 1
+			/*line main_async.go:66:4*/ fut.i++
+			/*line main_async.go:67:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -71,7 +72,7 @@ func (fut *workerFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:20:2*/ return fut.sum, true
 			}
 		default:
-			/*line main_async.go:74:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
+			/*line main_async.go:75:4*/ panic("corio: WorkerAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -123,10 +124,10 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 		switch state {
 		case 0: // Pair starts
 			/*line main.go:25:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:126:4*/ fallthrough
+			/*line main_async.go:127:4*/ fallthrough
 		case 1: // resumes at main.go:25:2
 			/*line main.go:25:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:129:4*/ if !ready {
+			/*line main_async.go:130:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -136,7 +137,7 @@ func (fut *pairFuture) Poll(cx *rt.Context) (rt.Tuple2[int, string], bool) {
 				/*line main.go:26:2*/ return rt.Tuple2[int, string]{V0: fut.id, V1: fmt.Sprint("w", fut.id)}, true
 			}
 		default:
-			/*line main_async.go:139:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
+			/*line main_async.go:140:4*/ panic("corio: PairAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -188,10 +189,10 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 		switch state {
 		case 0: // Boom starts
 			/*line main.go:31:2*/ fut.av0 = rt.MakeYieldNow()
-			/*line main_async.go:191:4*/ fallthrough
+			/*line main_async.go:192:4*/ fallthrough
 		case 1: // resumes at main.go:31:2
 			/*line main.go:31:2*/ _, ready = (&fut.av0).Poll(cx)
-			/*line main_async.go:194:4*/ if !ready {
+			/*line main_async.go:195:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -204,7 +205,7 @@ func (fut *boomFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:35:2*/ return fut.id, true
 			}
 		default:
-			/*line main_async.go:207:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
+			/*line main_async.go:208:4*/ panic("corio: BoomAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -268,20 +269,20 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 			}
 			/*line main.go:44:2*/ fut.total = 0
 			/*line main.go:45:2*/ fut.i_2 = 0
-			/*line main_async.go:271:4*/ fallthrough
+			/*line main_async.go:272:4*/ fallthrough
 		case 1:
 			/*line main.go:45:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:274:5*/ state = 5
+				/*line main_async.go:275:5*/ state = 5
 				continue
 			}
 			fallthrough
 		case 2:
-			/*line main_async.go:279:4*/ h = fut.hs[fut.i_2]
+			/*line main_async.go:280:4*/ h = fut.hs[fut.i_2]
 			/*line main.go:46:13*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:281:4*/ fallthrough
+			/*line main_async.go:282:4*/ fallthrough
 		case 3: // resumes at main.go:46:13
 			/*line main.go:46:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:284:4*/ if !ready {
+			/*line main_async.go:285:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -294,10 +295,10 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				}
 			}
 			/*line main.go:50:3*/ fut.total += v
-			/*line main_async.go:297:4*/ fallthrough
+			/*line main_async.go:298:4*/ fallthrough
 		case 4:
-			/*line main_async.go:299:4*/ fut.i_2++
-			/*line main_async.go:300:4*/ state = 1
+			/*line main_async.go:300:4*/ fut.i_2++
+			/*line main_async.go:301:4*/ state = 1
 			continue
 		case 5:
 			{
@@ -305,7 +306,7 @@ func (fut *fanoutFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:52:2*/ return fut.total, true
 			}
 		default:
-			/*line main_async.go:308:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
+			/*line main_async.go:309:4*/ panic("corio: FanoutAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -374,21 +375,21 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 			/*line main.go:63:2*/ l = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
 			/*line main.go:64:2*/ fut.r = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(fut.depth-1))
 			/*line main.go:65:11*/ fut.aw0 = l.JoinAsync()
-			/*line main_async.go:377:4*/ fallthrough
+			/*line main_async.go:378:4*/ fallthrough
 		case 1: // resumes at main.go:65:11
 			/*line main.go:65:11*/ r_2, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:380:4*/ if !ready {
+			/*line main_async.go:381:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:65:2*/ fut.lv, _ = r_2.V0, r_2.V1
 			/*line main.go:66:11*/ fut.aw0 = fut.r.JoinAsync()
-			/*line main_async.go:387:4*/ fut.r = nil
+			/*line main_async.go:388:4*/ fut.r = nil
 			fallthrough
 		case 2: // resumes at main.go:66:11
 			/*line main.go:66:11*/ r_3, ready = fut.aw0.Poll(cx)
-			/*line main_async.go:391:4*/ if !ready {
+			/*line main_async.go:392:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -399,7 +400,7 @@ func (fut *treeFuture) Poll(cx *rt.Context) (int, bool) {
 				/*line main.go:67:2*/ return fut.lv + rv + 1, true
 			}
 		default:
-			/*line main_async.go:402:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
+			/*line main_async.go:403:4*/ panic("corio: TreeAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -435,7 +436,7 @@ type setsFuture struct {
 	set   *rt.JoinSet[int]
 	ps    *rt.JoinSet[int]
 	sum   int
-	aw0   any
+	aw0   rt.Future[rt.Tuple3[int, bool, error]]
 }
 
 // SetsAsync is the asynchronous twin of Sets: it returns a future that runs the
@@ -480,13 +481,13 @@ poll:
 			/*line main.go:78:2*/ fut.ps = &rt.JoinSet[int]{}
 			/*line main.go:79:2*/ rt.JoinSetSpawnInlineIn[int, workerFuture](cx, fut.ps, initWorkerFuture(5, 3))
 			/*line main.go:80:2*/ fut.sum = 0
-			/*line main_async.go:483:4*/ fallthrough
+			/*line main_async.go:484:4*/ fallthrough
 		case 1:
 			/*line main.go:82:17*/ fut.aw0 = (*fut.set).JoinNextAsync()
-			/*line main_async.go:486:4*/ fallthrough
+			/*line main_async.go:487:4*/ fallthrough
 		case 2: // resumes at main.go:82:17
-			/*line main.go:82:17*/ r, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:489:4*/ if !ready {
+			/*line main.go:82:17*/ r, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:490:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -498,21 +499,21 @@ poll:
 					continue poll
 				}
 			}
-			/*line main_async.go:501:4*/ fallthrough
+			/*line main_async.go:502:4*/ fallthrough
 		case 3:
 			/*line main.go:86:3*/ if err == nil {
 				/*line main.go:87:4*/ fut.sum += v
 			}
-			/*line main_async.go:506:4*/ state = 1
+			/*line main_async.go:507:4*/ state = 1
 			continue
 		case 4:
 			/*line main.go:90:16*/ fut.aw0 = fut.ps.JoinNextAsync()
-			/*line main_async.go:510:4*/ fut.set = nil
+			/*line main_async.go:511:4*/ fut.set = nil
 			fut.ps = nil
 			fallthrough
 		case 5: // resumes at main.go:90:16
-			/*line main.go:90:16*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple3[int, bool, error]]).Poll(cx)
-			/*line main_async.go:515:4*/ if !ready {
+			/*line main.go:90:16*/ r_2, ready = fut.aw0.Poll(cx)
+			/*line main_async.go:516:4*/ if !ready {
 				fut.state = 5
 				return zero, false
 			}
@@ -520,32 +521,32 @@ poll:
 			/*line main.go:90:2*/ v_2, ok_2, err_2 = r_2.V0, r_2.V1, r_2.V2
 			/*line main.go:91:2*/ fmt.Println("sets", fut.sum, v_2, ok_2, err_2)
 			/*line main.go:92:2*/ hn = rt.SpawnNamedInlineIn[int, workerFuture](cx, fmt.Sprint("worker-", 4), initWorkerFuture(4, 2))
-			/*line main.go:93:13*/ fut.aw0 = hn.JoinAsync()
-			/*line main_async.go:524:4*/ fallthrough
+			/*line main.go:93:13*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = hn.JoinAsync()
+			/*line main_async.go:525:4*/ fallthrough
 		case 6: // resumes at main.go:93:13
-			/*line main.go:93:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:527:4*/ if !ready {
+			/*line main.go:93:13*/ r_3, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:528:4*/ if !ready {
 				fut.state = 6
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:93:2*/ nv, err_2 = r_3.V0, r_3.V1
 			/*line main.go:94:2*/ fmt.Println("named", nv, err_2)
-			/*line main.go:96:29*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(1, 3))
-			/*line main_async.go:535:4*/ fallthrough
+			/*line main.go:96:29*/ (*(*rt.Future[int])(unsafe.Pointer(&fut.aw0))) = rt.AwaitAsync(WorkerAsync(1, 3))
+			/*line main_async.go:536:4*/ fallthrough
 		case 7: // resumes at main.go:96:29
-			/*line main.go:96:29*/ r_4, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:538:4*/ if !ready {
+			/*line main.go:96:29*/ r_4, ready = (*(*rt.Future[int])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:539:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:96:2*/ ht = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(r_4, 2))
-			/*line main.go:97:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:545:4*/ fallthrough
+			/*line main.go:97:13*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = ht.JoinAsync()
+			/*line main_async.go:546:4*/ fallthrough
 		case 8: // resumes at main.go:97:13
-			/*line main.go:97:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:548:4*/ if !ready {
+			/*line main.go:97:13*/ r_5, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line main_async.go:549:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -553,14 +554,14 @@ poll:
 			/*line main.go:97:2*/ tv, err_2 = r_5.V0, r_5.V1
 			/*line main.go:98:2*/ fmt.Println("spilled", tv, err_2)
 			{
-				/*line main_async.go:556:5*/ fut.state = -1
+				/*line main_async.go:557:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		case -2: // completed as a frame (PollFrame): the output goes to the caller
-			/*line main_async.go:560:4*/ fut.state = -1
+			/*line main_async.go:561:4*/ fut.state = -1
 			return struct{}{}, true
 		default:
-			/*line main_async.go:563:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
+			/*line main_async.go:564:4*/ panic("corio: SetsAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -665,10 +666,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 		case 0: // Main starts
 			/*line main.go:103:2*/ h = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(2, 5))
 			/*line main.go:104:12*/ fut.aw0 = h.JoinAsync()
-			/*line main_async.go:668:4*/ fallthrough
+			/*line main_async.go:669:4*/ fallthrough
 		case 1: // resumes at main.go:104:12
 			/*line main.go:104:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:671:4*/ if !ready {
+			/*line main_async.go:672:4*/ if !ready {
 				fut.state = 1
 				return zero, false
 			}
@@ -680,39 +681,39 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 				/*line main.go:109:3*/ fut.hs = append(fut.hs, rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(i, i)))
 			}
 			/*line main.go:111:2*/ fut.i_2 = 0
-			/*line main_async.go:683:4*/ fallthrough
+			/*line main_async.go:684:4*/ fallthrough
 		case 2:
 			/*line main.go:111:20*/ if !(fut.i_2 < len(fut.hs)) {
-				/*line main_async.go:686:5*/ state = 6
+				/*line main_async.go:687:5*/ state = 6
 				continue
 			}
 			fallthrough
 		case 3:
-			/*line main_async.go:691:4*/ h_2 = fut.hs[fut.i_2]
+			/*line main_async.go:692:4*/ h_2 = fut.hs[fut.i_2]
 			/*line main.go:112:13*/ fut.aw0 = h_2.JoinAsync()
-			/*line main_async.go:693:4*/ fallthrough
+			/*line main_async.go:694:4*/ fallthrough
 		case 4: // resumes at main.go:112:13
 			/*line main.go:112:13*/ r_3, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:696:4*/ if !ready {
+			/*line main_async.go:697:4*/ if !ready {
 				fut.state = 4
 				return zero, false
 			}
 			fut.aw0 = nil
 			/*line main.go:112:3*/ v_2, err_2 = r_3.V0, r_3.V1
 			/*line main.go:113:3*/ fmt.Println("worker", fut.i_2+1, v_2, err_2)
-			/*line main_async.go:703:4*/ fallthrough
+			/*line main_async.go:704:4*/ fallthrough
 		case 5:
-			/*line main_async.go:705:4*/ fut.i_2++
-			/*line main_async.go:706:4*/ state = 2
+			/*line main_async.go:706:4*/ fut.i_2++
+			/*line main_async.go:707:4*/ state = 2
 			continue
 		case 6:
 			/*line main.go:116:2*/ hp = rt.SpawnInlineIn[rt.Tuple2[int, string], pairFuture](cx, initPairFuture(7))
 			/*line main.go:117:14*/ fut.aw0 = hp.JoinAsync()
-			/*line main_async.go:711:4*/ fut.hs = nil
+			/*line main_async.go:712:4*/ fut.hs = nil
 			fallthrough
 		case 7: // resumes at main.go:117:14
 			/*line main.go:117:14*/ r_4, ready = fut.aw0.(rt.Future[rt.Tuple2[rt.Tuple2[int, string], error]]).Poll(cx)
-			/*line main_async.go:715:4*/ if !ready {
+			/*line main_async.go:716:4*/ if !ready {
 				fut.state = 7
 				return zero, false
 			}
@@ -721,10 +722,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:118:2*/ fmt.Println("tuple", tup.V0, tup.V1, err)
 			/*line main.go:121:2*/ hf = rt.SpawnInlineIn[int, fanoutFuture](cx, initFanoutFuture(5))
 			/*line main.go:122:13*/ fut.aw0 = hf.JoinAsync()
-			/*line main_async.go:724:4*/ fallthrough
+			/*line main_async.go:725:4*/ fallthrough
 		case 8: // resumes at main.go:122:13
 			/*line main.go:122:13*/ r_5, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:727:4*/ if !ready {
+			/*line main_async.go:728:4*/ if !ready {
 				fut.state = 8
 				return zero, false
 			}
@@ -733,10 +734,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:123:2*/ fmt.Println("fanout", fv, err)
 			/*line main.go:126:2*/ hb = rt.SpawnInlineIn[int, boomFuture](cx, initBoomFuture(3))
 			/*line main.go:127:13*/ fut.aw0 = hb.JoinAsync()
-			/*line main_async.go:736:4*/ fallthrough
+			/*line main_async.go:737:4*/ fallthrough
 		case 9: // resumes at main.go:127:13
 			/*line main.go:127:13*/ r_6, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:739:4*/ if !ready {
+			/*line main_async.go:740:4*/ if !ready {
 				fut.state = 9
 				return zero, false
 			}
@@ -745,10 +746,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:128:2*/ je = new(*rt.JoinError)
 			/*line main.go:129:2*/ fmt.Println("panic join", bv, errors.As(err, je), (*je) != nil && (*je).IsPanic(), (*je) != nil && fmt.Sprint((*je).Value) == "boom 3")
 			/*line main.go:132:8*/ fut.aw0 = rt.AwaitAsync(WorkerAsync(3, 3))
-			/*line main_async.go:748:4*/ fallthrough
+			/*line main_async.go:749:4*/ fallthrough
 		case 10: // resumes at main.go:132:8
 			/*line main.go:132:8*/ r_7, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:751:4*/ if !ready {
+			/*line main_async.go:752:4*/ if !ready {
 				fut.state = 10
 				return zero, false
 			}
@@ -756,10 +757,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:132:2*/ av = r_7
 			/*line main.go:133:2*/ fmt.Println("await", av)
 			/*line main.go:134:8*/ fut.aw0 = rt.AwaitAsync(PairAsync(9))
-			/*line main_async.go:759:4*/ fallthrough
+			/*line main_async.go:760:4*/ fallthrough
 		case 11: // resumes at main.go:134:8
 			/*line main.go:134:8*/ r_8, ready = fut.aw0.(rt.Future[rt.Tuple2[int, string]]).Poll(cx)
-			/*line main_async.go:762:4*/ if !ready {
+			/*line main_async.go:763:4*/ if !ready {
 				fut.state = 11
 				return zero, false
 			}
@@ -767,10 +768,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:134:2*/ ap = r_8
 			/*line main.go:135:2*/ fmt.Println("await tuple", ap.V0, ap.V1)
 			/*line main.go:136:7*/ fut.aw0 = rt.AwaitAsync(rt.Ready(42))
-			/*line main_async.go:770:4*/ fallthrough
+			/*line main_async.go:771:4*/ fallthrough
 		case 12: // resumes at main.go:136:7
 			/*line main.go:136:7*/ r_9, ready = fut.aw0.(rt.Future[int]).Poll(cx)
-			/*line main_async.go:773:4*/ if !ready {
+			/*line main_async.go:774:4*/ if !ready {
 				fut.state = 12
 				return zero, false
 			}
@@ -778,10 +779,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:136:2*/ r = r_9
 			/*line main.go:137:2*/ fmt.Println("ready", r)
 			/*line main.go:140:11*/ fut.aw0 = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 4)).JoinAsync()
-			/*line main_async.go:781:4*/ fallthrough
+			/*line main_async.go:782:4*/ fallthrough
 		case 13: // resumes at main.go:140:11
 			/*line main.go:140:11*/ r_10, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:784:4*/ if !ready {
+			/*line main_async.go:785:4*/ if !ready {
 				fut.state = 13
 				return zero, false
 			}
@@ -791,10 +792,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:144:2*/ ha = rt.SpawnInlineIn[int, workerFuture](cx, initWorkerFuture(1, 1000000))
 			/*line main.go:145:2*/ ha.Abort()
 			/*line main.go:146:11*/ fut.aw0 = ha.JoinAsync()
-			/*line main_async.go:794:4*/ fallthrough
+			/*line main_async.go:795:4*/ fallthrough
 		case 14: // resumes at main.go:146:11
 			/*line main.go:146:11*/ r_11, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:797:4*/ if !ready {
+			/*line main_async.go:798:4*/ if !ready {
 				fut.state = 14
 				return zero, false
 			}
@@ -804,10 +805,10 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:148:2*/ fmt.Println("abort", errors.As(err, je2) && (*je2).IsCancelled())
 			/*line main.go:150:2*/ ht = rt.SpawnInlineIn[int, treeFuture](cx, initTreeFuture(4))
 			/*line main.go:151:13*/ fut.aw0 = ht.JoinAsync()
-			/*line main_async.go:807:4*/ fallthrough
+			/*line main_async.go:808:4*/ fallthrough
 		case 15: // resumes at main.go:151:13
 			/*line main.go:151:13*/ r_12, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line main_async.go:810:4*/ if !ready {
+			/*line main_async.go:811:4*/ if !ready {
 				fut.state = 15
 				return zero, false
 			}
@@ -815,27 +816,27 @@ func (fut *mainFuture) Poll(cx *rt.Context) (struct{}, bool) {
 			/*line main.go:151:2*/ tv, err = r_12.V0, r_12.V1
 			/*line main.go:152:2*/ fmt.Println("tree", tv, err)
 			/*line main.go:153:2*/ fut.c_sets = initSetsFuture()
-			/*line main_async.go:818:4*/ fut.aw0 = &fut.c_sets
+			/*line main_async.go:819:4*/ fut.aw0 = &fut.c_sets
 			fresh = true
 			fallthrough
 		case 16: // resumes at main.go:153:2
-			/*line main_async.go:822:4*/ driven = cx.EnterFrame(fut, fut.aw0)
+			/*line main_async.go:823:4*/ driven = cx.EnterFrame(fut, fut.aw0)
 			/*line main.go:153:2*/ _, ready = fut.aw0.(*setsFuture).Poll(cx)
-			/*line main_async.go:824:4*/ if driven {
+			/*line main_async.go:825:4*/ if driven {
 				cx.ExitFrame(fut, fut.aw0.(*setsFuture), ready, fresh)
 			}
-			/*line main_async.go:827:4*/ if !ready {
+			/*line main_async.go:828:4*/ if !ready {
 				fut.state = 16
 				return zero, false
 			}
 			fut.aw0 = nil
 			fut.c_sets = setsFuture{}
 			{
-				/*line main_async.go:834:5*/ fut.state = -1
+				/*line main_async.go:835:5*/ fut.state = -1
 				return struct{}{}, true
 			}
 		default:
-			/*line main_async.go:838:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
+			/*line main_async.go:839:4*/ panic("corio: MainAsync future polled after it completed or was cancelled")
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/corio-go/corio/rt"
 	"io"
 	"net"
+	"unsafe"
 )
 
 // handleFuture is the state machine of handle (serve.go:26).
@@ -16,7 +17,7 @@ type handleFuture struct {
 	state int // the next case of Poll; -1 once done
 	c     *netx.TCPStream
 	b     *netx.Buf
-	aw0   any
+	aw0   rt.Future[rt.Tuple2[*netx.Buf, error]]
 }
 
 // handleAsync is the asynchronous twin of handle: it returns a future that runs the
@@ -41,13 +42,13 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // handle starts
-			/*line serve_async.go:44:4*/ fallthrough
+			/*line serve_async.go:45:4*/ fallthrough
 		case 1:
 			/*line serve.go:28:13*/ fut.aw0 = fut.c.ReadPooledAsync()
-			/*line serve_async.go:47:4*/ fallthrough
+			/*line serve_async.go:48:4*/ fallthrough
 		case 2: // resumes at serve.go:28:13
-			/*line serve.go:28:13*/ r, ready = fut.aw0.(rt.Future[rt.Tuple2[*netx.Buf, error]]).Poll(cx)
-			/*line serve_async.go:50:4*/ if !ready {
+			/*line serve.go:28:13*/ r, ready = fut.aw0.Poll(cx)
+			/*line serve_async.go:51:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -66,11 +67,11 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:34:4*/ return err, true
 				}
 			}
-			/*line serve.go:36:12*/ fut.aw0 = fut.c.WriteAsync(fut.b.Bytes())
-			/*line serve_async.go:70:4*/ fallthrough
+			/*line serve.go:36:12*/ (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))) = fut.c.WriteAsync(fut.b.Bytes())
+			/*line serve_async.go:71:4*/ fallthrough
 		case 3: // resumes at serve.go:36:12
-			/*line serve.go:36:12*/ r_2, ready = fut.aw0.(rt.Future[rt.Tuple2[int, error]]).Poll(cx)
-			/*line serve_async.go:73:4*/ if !ready {
+			/*line serve.go:36:12*/ r_2, ready = (*(*rt.Future[rt.Tuple2[int, error]])(unsafe.Pointer(&fut.aw0))).Poll(cx)
+			/*line serve_async.go:74:4*/ if !ready {
 				fut.state = 3
 				return zero, false
 			}
@@ -84,10 +85,10 @@ func (fut *handleFuture) Poll(cx *rt.Context) (error, bool) {
 					/*line serve.go:40:4*/ return err, true
 				}
 			}
-			/*line serve_async.go:87:4*/ state = 1
+			/*line serve_async.go:88:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:90:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:91:4*/ panic("corio: handleAsync future polled after it completed or was cancelled")
 		}
 	}
 }
@@ -143,13 +144,13 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 	for {
 		switch state {
 		case 0: // acceptLoop starts
-			/*line serve_async.go:146:4*/ fallthrough
+			/*line serve_async.go:147:4*/ fallthrough
 		case 1:
 			/*line serve.go:50:13*/ fut.aw0 = fut.ln.AcceptTCPAsync()
-			/*line serve_async.go:149:4*/ fallthrough
+			/*line serve_async.go:150:4*/ fallthrough
 		case 2: // resumes at serve.go:50:13
 			/*line serve.go:50:13*/ r, ready = fut.aw0.Poll(cx)
-			/*line serve_async.go:152:4*/ if !ready {
+			/*line serve_async.go:153:4*/ if !ready {
 				fut.state = 2
 				return zero, false
 			}
@@ -168,10 +169,10 @@ func (fut *acceptLoopFuture) Poll(cx *rt.Context) (error, bool) {
 				}
 			}
 			/*line serve.go:57:3*/ rt.SpawnInlineIn[error, handleFuture](cx, initHandleFuture(c))
-			/*line serve_async.go:171:4*/ state = 1
+			/*line serve_async.go:172:4*/ state = 1
 			continue
 		default:
-			/*line serve_async.go:174:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
+			/*line serve_async.go:175:4*/ panic("corio: acceptLoopAsync future polled after it completed or was cancelled")
 		}
 	}
 }
