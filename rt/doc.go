@@ -846,25 +846,37 @@
 // propagates unchanged. The parents' Poll methods are not on the Go stack, so
 // a stack trace shows the innermost frame, not the whole chain of callers
 // (direct mode shows them; root-polling showed their Poll methods).
-// After a panic the driver is dropped (the task completes), so its stack is
-// never resumed; the Context's scratch list is emptied at the next poll.
+// The futures between the root and the panicking frame are cancelled as the
+// panic leaves (see "Defer and recover" below), and after it the driver is
+// dropped (the task completes), so its stack is never resumed; the
+// Context's scratch list is emptied at the next poll.
 //
 // Defer and recover. Go runs a callee's deferred calls, then its caller's,
 // while a panic climbs the call stack, and a deferred recover in a caller
 // stops it; with frames the caller's Poll is not on the Go stack when its
-// child panics. Generated code keeps it there instead: a future with a
-// defer pending does not call EnterFrame, so the frame it awaits, and
-// everything below, is polled inline from its Poll, which defers the
-// method that runs its defers and recovers as Go would (asyncgen's
-// documentation, "Defer, panic and recover"). Frames are driven only below
-// the innermost future with pending defers; rt needs no support for
-// panics, the driver's panic handling is unchanged (BlockOn propagates the
-// original value, a task keeps it in its JoinError), and a stack without
-// defers pays nothing. The price is the depth-dependent resume for a
-// recursion with a defer pending at every level. Cancellation: each
-// generated Cancel cancels its child, then runs its own pending defers, so
-// defers run innermost first, once, with no panic in flight; the driver
-// drops its stack without cancelling anything on it, as before.
+// child panics. Two cases follow. A future with a pending deferred call
+// that may recover (a func literal or a function whose body calls recover,
+// or a function value or interface method, whose body asyncgen cannot see)
+// does not call EnterFrame, so the frame it awaits, and everything below,
+// is polled inline from its Poll, which defers the method that runs its
+// defers and recovers as Go would (asyncgen's documentation, "Defer, panic
+// and recover"): frames are driven only below the innermost such future.
+// A future whose pending defers cannot recover (`defer mu.Unlock()`,
+// `defer f(&err)`) lets the driver bypass it like any other: when a panic
+// or runtime.Goexit leaves a frame the driver polled directly, the driver
+// (runStack) cancels the root before the panic goes on, and Cancel reaches
+// every bypassed future through its parent's await field and runs its
+// pending defers, innermost first, once, while the panic is in flight,
+// which is where Go runs a caller's defers as the panic leaves its callee.
+// The driver's panic handling is otherwise unchanged (BlockOn propagates
+// the original value, a task keeps it in its JoinError); a stack without
+// defers pays one deferred call per frame-stack run. The price left is
+// the depth-dependent resume for a recursion with a recovering defer
+// pending at every level. Cancellation with no panic: each generated
+// Cancel cancels its child, then runs its own pending defers (in a
+// deferred call, so a defer that panics does not skip the outer ones),
+// innermost first, once; the driver drops its stack without cancelling
+// anything on it, as before.
 //
 // Rejected: keeping a child's panic in its frame and raising it again in
 // the parent's Poll (the design written before defer was built): the driver
