@@ -2,6 +2,7 @@ package rt
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/corio-go/corio/poller"
 	"golang.org/x/sys/unix"
@@ -69,12 +70,37 @@ func TestIOWaitAllocatesNothing(t *testing.T) {
 	if tw, ok := sink.got[0].(taskWaker); !ok || tw.header() != &tk.taskHeader {
 		t.Fatalf("dispatched %T, want the task", sink.got[0])
 	}
+	if (*iface)(unsafe.Pointer(&sink.got[0])).tab != headerWakerTab || taskOfWaker(sink.got[0]) != &tk.taskHeader {
+		t.Fatalf("the dispatched task is not recognised by its method table")
+	}
 	for _, c := range []struct {
 		name string
 		cx   *Context
 	}{{"task", taskCx}, {"parker", &p.cx}} {
 		if n := testing.AllocsPerRun(50, func() { wait(c.cx) }); n != 0 {
 			t.Errorf("%s: %v allocations per wait, want 0", c.name, n)
+		}
+	}
+}
+
+// TestTaskOfWaker: the worker's Dispatch finds the task behind a waker by
+// the method table of the poller's form (*headerWaker), by the type
+// assertion for a task's own waker of any output type, and finds none in
+// any other waker.
+func TestTaskOfWaker(t *testing.T) {
+	tk := newTask[int](nopFuture{})
+	for _, c := range []struct {
+		name string
+		wk   poller.Waker
+		want *taskHeader
+	}{
+		{"headerWaker", (*headerWaker)(&tk.taskHeader), &tk.taskHeader},
+		{"task", tk, &tk.taskHeader},
+		{"ioWaker", ioWaker(NewContext(tk)), &tk.taskHeader},
+		{"other", &countingWaker{}, nil},
+	} {
+		if got := taskOfWaker(c.wk); got != c.want {
+			t.Errorf("%s: %p, want %p", c.name, got, c.want)
 		}
 	}
 }
