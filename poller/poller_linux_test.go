@@ -3,6 +3,7 @@ package poller
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -237,13 +238,34 @@ func TestWakeupInterruptsBlockedPoll(t *testing.T) {
 
 // waitInPoll waits until some goroutine holds pollMu, then yields a little
 // so it is most likely blocked in epoll_wait. (Either way the test holds:
-// a Wakeup before the wait also makes it return.)
+// a Wakeup before the wait also makes it return.) It reads the mutex's
+// locked bit instead of probing with TryLock: a Poll whose TryLock met the
+// probe's brief hold panicked as a concurrent Poll (a flake seen in CI).
 func waitInPoll(p *Poller) {
-	for i := 0; i < 10000 && p.pollMu.TryLock(); i++ { // 10 s safety net
-		p.pollMu.Unlock()
+	for i := 0; i < 10000 && !pollMuHeld(p); i++ { // 10 s safety net
 		time.Sleep(time.Millisecond)
 	}
 	time.Sleep(10 * time.Millisecond)
+}
+
+// pollMuHeld reports whether pollMu is locked: bit 0 of a sync.Mutex's
+// first word, its state (test-only knowledge of the runtime's layout;
+// TestPollMuHeld checks it).
+func pollMuHeld(p *Poller) bool {
+	return atomic.LoadInt32((*int32)(unsafe.Pointer(&p.pollMu)))&1 != 0
+}
+
+func TestPollMuHeld(t *testing.T) {
+	f := newFixture(t)
+	if pollMuHeld(f.p) {
+		t.Fatal("pollMu reads held before any Poll")
+	}
+	f.p.pollMu.Lock()
+	held := pollMuHeld(f.p)
+	f.p.pollMu.Unlock()
+	if !held || pollMuHeld(f.p) {
+		t.Fatalf("pollMuHeld: %v while locked, %v after", held, pollMuHeld(f.p))
+	}
 }
 
 func TestWakeupCoalesces(t *testing.T) {
