@@ -10,7 +10,7 @@
 //	NewBroadcast                      every subscriber sees every value; a lagging
 //	                                  one gets *LaggedError{Missed} and goes on
 //	NewWatch                          the latest value; Changed waits for a new one
-//	Mutex, RwLock                     FIFO-fair locks with Go's Lock/Unlock API
+//	Mutex, RwLock                     locks with Go's Lock/Unlock API (Mutex: bounded barging, RwLock: FIFO)
 //	NewSemaphore                      FIFO permits: Acquire(n), TryAcquire, Release, Close
 //	Notify                            NotifyOne (stores one permit), NotifyWaiters, Notified
 //	NewBarrier                        n tasks meet; one is told it is the leader
@@ -56,9 +56,13 @@
 // receiving or locking in a loop allocates nothing, generated code included.
 // The rule that makes this safe is rt.Future's: a future is not polled or
 // cancelled after it completed or was cancelled. Waiters are served first
-// in, first out; a lock or slot freed while others wait is handed to the
-// first of them, so a fast producer or a task that unlocks and relocks in a
-// loop cannot starve a waiter. Claiming and giving back the embedded future
+// in, first out; a slot, permit or RwLock freed while others wait is handed
+// to the first of them, so a fast producer or a task that unlocks and
+// relocks in a loop cannot starve a waiter. Mutex is the exception, as
+// sync.Mutex is: Unlock frees it and wakes the first waiter, which competes
+// with new lockers (so a contended lock does not sit idle while that waiter
+// is scheduled), and a waiter overtaken four times turns on direct hand-off
+// until the starved waiters are served (see Mutex). Claiming and giving back the embedded future
 // costs two atomic operations per operation; a caller that keeps the future
 // in a typed field of its own state (a hand-written future) can skip them
 // with Mutex.MakeLock, Semaphore.MakeAcquire, RwLock.MakeLock and

@@ -412,12 +412,12 @@ func TestMutexLentState(t *testing.T) {
 	} else {
 		g.Cancel()
 	}
-	m.Unlock() // hands over to f
-	if m.state.Load() != mutexLocked|mutexLent {
-		t.Fatalf("state after the hand-over: %b", m.state.Load())
+	m.Unlock() // frees the lock and wakes f
+	if m.state.Load() != mutexLent {
+		t.Fatalf("state after the wake-up: %b", m.state.Load())
 	}
 	if _, ok := f.Poll(cx); !ok {
-		t.Fatal("the lent future was not handed the lock")
+		t.Fatal("the woken lent future did not take the free lock")
 	}
 	if m.state.Load() != mutexLocked {
 		t.Fatalf("the finished future kept mutexLent: state %b", m.state.Load())

@@ -7,42 +7,47 @@ import (
 	"github.com/corio-go/corio/rt"
 )
 
-// Mutex is a FIFO-fair mutual exclusion lock for tasks and goroutines. The
-// zero value is an unlocked mutex; a Mutex must not be copied after first
-// use.
+// Mutex is a mutual exclusion lock for tasks and goroutines, with bounded
+// overtaking. The zero value is an unlocked mutex; a Mutex must not be
+// copied after first use.
 //
 // The API is Go's, not a guard's: Lock (or LockAsync) then Unlock. A Mutex
 // is not tied to a task or goroutine: one task may lock it and another unlock
 // it, as with sync.Mutex.
 //
-// Fairness. Unlock hands the lock directly to the first queued waiter: the
-// mutex stays locked and the waiter owns it when it next polls, so a task
-// that unlocks and locks again in a loop cannot overtake a waiter, and a new
-// arrival never barges ahead of the queue. The uncontended path (no waiter
+// Fairness, as sync.Mutex's. Waiters queue first in, first out, and Unlock
+// normally frees the lock and wakes the first waiter, which then competes
+// for it: a locker that arrives (or locks again) before that waiter is
+// scheduled may take the lock first, and the woken waiter goes back to the
+// front of the queue. That keeps a contended lock busy instead of idle while
+// the next waiter is being scheduled. To bound the overtaking, a waiter that
+// was woken and lost the lock mutexStarveAfter (4) times switches m to
+// hand-off mode: Unlock then passes the still-locked mutex directly to the
+// first waiter, and nobody barges, until a waiter that had not lost that
+// often (or the last one queued) takes it. So a waiter at the front of the
+// queue is overtaken at most four times. The uncontended path (no waiter
 // queued) is one compare-and-swap for Lock and one for Unlock, as for
 // sync.Mutex, and one more for LockAsync, which claims the embedded future
-// (below) in the same word; the price of the hand-off is that under contention every
-// acquisition waits for the next waiter to be scheduled (a lock convoy), so
-// keep critical sections short.
+// (below) in the same word.
 //
 // A Mutex embeds one LockFuture, which LockAsync hands out whenever it is
 // free, and keeps one spare (see LockAsync), so locking in a loop allocates
 // nothing; that makes a Mutex about 130 bytes, against sync.Mutex's 8.
 type Mutex struct {
-	// state is mutexLocked|mutexWaiters|mutexLent. mutexLent is set while
+	// state is mutexLocked|mutexWaiters|mutexLent|mutexStarving. mutexLent is set while
 	// lock, the embedded future, is handed out: from LockAsync until that
 	// future completes or is cancelled; keeping it in this word lets the
 	// embedded future's uncontended poll take the lock and give itself back
 	// in one compare-and-swap (mutexLent → mutexLocked).
 	//
-	// Outside mu, mutexLocked is set only while mutexLocked|mutexWaiters is
-	// clear (a fast Lock or poll) and cleared only while mutexWaiters is
-	// clear (a fast Unlock); mutexLent is set and cleared at any time
-	// (LockAsync, the embedded future's finish). Every change of
-	// mutexWaiters, and a hand-over's, is made under mu, with
-	// compare-and-swap or And so that a concurrent change of mutexLent is
-	// kept. Invariant (under mu): waiters non-empty ⇒ mutexLocked and
-	// mutexWaiters are set, so a fast Lock fails while anyone is queued.
+	// Outside mu, mutexLocked is set only while mutexLocked|mutexStarving
+	// is clear (a fast Lock, a barging poll) and cleared only while
+	// mutexWaiters|mutexStarving is clear (a fast Unlock); mutexLent is set
+	// and cleared at any time (LockAsync, the embedded future's finish).
+	// Every change of mutexWaiters and mutexStarving, and a hand-over's, is
+	// made under mu, with compare-and-swap or And so that a concurrent
+	// change of mutexLent is kept. Invariants (under mu): waiters non-empty
+	// ⇔ mutexWaiters; mutexStarving ⇒ mutexLocked.
 	state atomic.Int32
 
 	mu      sync.Mutex // guards waiters and the waiter nodes on it
@@ -55,10 +60,19 @@ type Mutex struct {
 }
 
 const (
-	mutexLocked  = 1 << iota // someone holds the lock (or it was handed to a waiter)
-	mutexWaiters             // waiters is non-empty
-	mutexLent                // the embedded future is handed out
+	mutexLocked   = 1 << iota // someone holds the lock (or it was handed to a waiter)
+	mutexWaiters              // waiters is non-empty
+	mutexLent                 // the embedded future is handed out
+	mutexStarving             // hand-off mode: Unlock passes the lock to the first waiter
+
+	// mutexStarveAfter is how many times a woken waiter may find the lock
+	// taken before it switches the mutex to hand-off mode.
+	mutexStarveAfter = 4
 )
+
+// mutexAlwaysHandOff keeps every Mutex in hand-off mode; the tests set it to
+// explore that mode against a strict FIFO model.
+var mutexAlwaysHandOff = false
 
 // Lock locks m, blocking the calling goroutine until the lock is available
 // (direct mode of LockAsync). The uncontended path does not allocate. If it
@@ -83,12 +97,14 @@ func (m *Mutex) lockSlow() {
 var lockPool directPool[LockFuture]
 
 // LockAsync returns a future that locks m: it is ready, with the lock held
-// by the caller, once m was handed to it. Waiters are served first in, first
-// out. The future spends one budget unit per poll.
+// by the caller, once it took m or m was handed to it. Waiters queue first
+// in, first out; a woken waiter may be overtaken (see Mutex for the bound).
+// The future spends one budget unit per poll.
 //
-// Cancel-safe: cancelling the pending future removes it from the queue, and
-// if the lock had already been handed to it, unlocks (handing the lock to the
-// next waiter); nothing is held afterwards.
+// Cancel-safe: cancelling the pending future removes it from the queue; if
+// the lock had already been handed to it, it unlocks (handing the lock to
+// the next waiter), and if it had been woken to compete, it wakes the next
+// waiter; nothing is held afterwards.
 //
 // Reuse: the future is m's embedded one whenever no other future of m's is
 // pending, and it is handed out again by a later LockAsync as soon as it
@@ -152,8 +168,8 @@ func (m *Mutex) lendSlow() *LockFuture {
 // code once asyncgen holds other packages' futures inline. Nothing is
 // claimed or allocated, so an uncontended MakeLock, poll and Unlock cost two
 // atomic operations, as sync.Mutex's Lock and Unlock do. The future behaves
-// as LockAsync's (FIFO, cancel-safe, one budget unit per poll) and is the
-// caller's alone: no later call hands it out again. It may be copied until
+// as LockAsync's (bounded overtaking, cancel-safe, one budget unit per
+// poll) and is the caller's alone: no later call hands it out again. It may be copied until
 // its first poll, not after (its waiter node is linked into m's queue while
 // it waits). Cancel of the zero LockFuture does nothing.
 func (m *Mutex) MakeLock() LockFuture { return LockFuture{m: m} }
@@ -167,12 +183,12 @@ func takeSpare[F any](p *atomic.Pointer[F]) *F {
 	return p.Swap(nil)
 }
 
-// TryLock locks m if it is unlocked and nobody is queued for it, and reports
-// whether it did. It never waits.
+// TryLock locks m if it is unlocked and not in hand-off mode (see Mutex),
+// and reports whether it did. It never waits.
 func (m *Mutex) TryLock() bool {
 	for {
 		s := m.state.Load()
-		if s&(mutexLocked|mutexWaiters) != 0 {
+		if s&(mutexLocked|mutexStarving) != 0 {
 			return false
 		}
 		if m.state.CompareAndSwap(s, s|mutexLocked) {
@@ -181,9 +197,10 @@ func (m *Mutex) TryLock() bool {
 	}
 }
 
-// Unlock unlocks m, handing it to the first waiter if there is one (that
-// waiter's task is woken). It panics if m is not locked. It never blocks and
-// may be called from any goroutine or task.
+// Unlock unlocks m and wakes the first waiter if there is one; in hand-off
+// mode (see Mutex) it passes the lock to that waiter instead. It panics if m
+// is not locked. It never blocks and may be called from any goroutine or
+// task.
 func (m *Mutex) Unlock() {
 	if m.state.CompareAndSwap(mutexLocked, 0) {
 		return
@@ -197,7 +214,7 @@ func (m *Mutex) unlockSlow() {
 		if s&mutexLocked == 0 {
 			panic("corio/syncx: Unlock of unlocked Mutex")
 		}
-		if s&mutexWaiters != 0 {
+		if s&(mutexWaiters|mutexStarving) != 0 {
 			break
 		}
 		if m.state.CompareAndSwap(s, s&^mutexLocked) {
@@ -205,15 +222,50 @@ func (m *Mutex) unlockSlow() {
 		}
 	}
 	m.mu.Lock()
-	// Hand over: the lock stays locked and now belongs to the first waiter.
-	// mutexWaiters is set and only changes under mu, so mutexLocked does not
-	// change either.
-	wk, ok := notifyFront(&m.waiters)
-	switch {
-	case !ok:
-		m.state.And(^(mutexLocked | mutexWaiters))
-	case m.waiters.empty():
-		m.state.And(^mutexWaiters)
+	// mutexWaiters and mutexStarving only change under mu, and mutexLocked
+	// does not change while either is set.
+	w := m.waiters.popFront()
+	var wk rt.Waker
+	if w != nil {
+		w.notified = true
+		wk, w.waker = w.waker, nil
+	}
+	clear := int32(0)
+	if m.waiters.empty() {
+		clear |= mutexWaiters
+	}
+	if w != nil && (m.state.Load()&mutexStarving != 0 || mutexAlwaysHandOff) {
+		// Hand over: the lock stays locked and now belongs to w. Leave
+		// hand-off mode once a waiter that was not starved gets it.
+		w.handed = true
+		if w.losses < mutexStarveAfter || m.waiters.empty() {
+			clear |= mutexStarving
+		}
+	} else {
+		// Free the lock; w, woken, competes for it.
+		clear |= mutexLocked | mutexStarving
+	}
+	m.state.And(^clear)
+	m.mu.Unlock()
+	if wk != nil {
+		wk.Wake()
+	}
+}
+
+// wakeFirst wakes the first waiter to compete for the lock if the lock is
+// free: a woken waiter that is cancelled passes its turn on, so that queued
+// waiters are not left asleep behind a free lock.
+func (m *Mutex) wakeFirst() {
+	m.mu.Lock()
+	var wk rt.Waker
+	if m.state.Load()&mutexLocked == 0 {
+		if w := m.waiters.popFront(); w != nil {
+			w.notified = true
+			wk, w.waker = w.waker, nil
+			if m.waiters.empty() {
+				m.state.And(^mutexWaiters)
+			}
+		}
 	}
 	m.mu.Unlock()
 	if wk != nil {
@@ -259,16 +311,53 @@ func (f *LockFuture) Poll(cx *rt.Context) (struct{}, bool) {
 
 // repoll is Poll after the first (pendWaiting), or after completion or
 // Cancel (pendDone: a misuse, which panics). It is out of Poll to keep the
-// uncontended path short.
+// uncontended path short. A waiter that Unlock woke competes for the lock
+// here; one that loses goes back to the front of the queue.
 func (f *LockFuture) repoll(cx *rt.Context) (struct{}, bool) {
 	if f.state == pendDone {
 		panicPolledDone("LockFuture", "Mutex.LockAsync")
 	}
-	if !repoll(&f.m.mu, &f.w, cx) {
+	cx.ConsumeBudget()
+	m, w := f.m, &f.w
+	m.mu.Lock()
+	if !w.notified {
+		w.waker = cx.Waker()
+		m.mu.Unlock()
 		return struct{}{}, false
 	}
-	f.finish()
-	return struct{}{}, true
+	w.notified = false
+	if w.handed {
+		w.handed, w.losses = false, 0
+		m.mu.Unlock()
+		f.finish()
+		return struct{}{}, true
+	}
+	if w.losses < mutexStarveAfter {
+		w.losses++
+	}
+	for {
+		s := m.state.Load()
+		if s&mutexLocked == 0 { // mutexStarving is clear too
+			if m.state.CompareAndSwap(s, s|mutexLocked) {
+				w.losses = 0
+				m.mu.Unlock()
+				f.finish()
+				return struct{}{}, true
+			}
+			continue
+		}
+		ns := s | mutexWaiters
+		if w.losses >= mutexStarveAfter {
+			ns |= mutexStarving
+		}
+		if m.state.CompareAndSwap(s, ns) {
+			break // the holder's Unlock now comes to mu
+		}
+	}
+	w.waker = cx.Waker()
+	m.waiters.pushFront(w)
+	m.mu.Unlock()
+	return struct{}{}, false
 }
 
 // finish marks f done and, if LockAsync may hand it out again (m's embedded
@@ -292,8 +381,9 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 	m.mu.Lock()
 	for {
 		s := m.state.Load()
-		if s&mutexLocked == 0 {
-			// By the invariant nobody is queued: take it.
+		if s&(mutexLocked|mutexStarving) == 0 {
+			// Free and not in hand-off mode: take it, ahead of any waiter
+			// that was woken and has not polled yet.
 			if m.state.CompareAndSwap(s, s|mutexLocked) {
 				m.mu.Unlock()
 				f.finish()
@@ -307,6 +397,7 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 	}
 	f.w.waker = cx.Waker()
 	f.w.n = 1
+	f.w.losses = 0
 	m.waiters.pushBack(&f.w)
 	m.mu.Unlock()
 	f.state = pendWaiting
@@ -314,7 +405,8 @@ func (f *LockFuture) lockSlow(cx *rt.Context) (struct{}, bool) {
 }
 
 // Cancel abandons the lock: it removes f from the queue, or, if the lock was
-// already handed to f, unlocks m. Cancel does nothing for a future that
+// already handed to f, unlocks m; a waiter woken to compete passes its turn
+// to the next. Cancel does nothing for a future that
 // completed (the caller then holds the lock and must Unlock), and is
 // idempotent until LockAsync hands f out again (see LockAsync: then it must
 // not be called).
@@ -329,13 +421,18 @@ func (f *LockFuture) Cancel() {
 	m.mu.Lock()
 	wk := staleWaker(&f.w, f == &m.lock || f.spare)
 	granted := withdraw(&m.waiters, &f.w)
+	handed := f.w.handed
+	f.w.handed, f.w.losses = false, 0
 	if !granted && m.waiters.empty() {
-		m.state.And(^mutexWaiters) // still held by someone
+		m.state.And(^mutexWaiters)
 	}
 	m.mu.Unlock()
 	f.finish()
-	if granted {
+	switch {
+	case granted && handed:
 		m.Unlock() // pass the lock on, as its owner would
+	case granted:
+		m.wakeFirst()
 	}
 	if wk != nil {
 		wk.Wake()

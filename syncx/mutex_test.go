@@ -113,10 +113,12 @@ func TestMutexBasic(t *testing.T) {
 	}
 }
 
-// TestMutexFIFOHandOff checks by hand that Unlock hands the lock to the
-// first waiter (waking only it), that nobody barges while it has not polled,
-// and that a granted waiter that is cancelled passes the lock on.
-func TestMutexFIFOHandOff(t *testing.T) {
+// TestMutexWakeAndBarge checks by hand that Unlock frees the lock and wakes
+// only the first waiter, that a locker may take the lock before that waiter
+// polls, that the waiter then goes back to the front of the queue (the next
+// Unlock wakes it again, not the one behind it), and that a woken waiter that
+// is cancelled passes its turn to the next.
+func TestMutexWakeAndBarge(t *testing.T) {
 	var m Mutex
 	m.Lock()
 	ws := make([]*explWaker, 3)
@@ -131,16 +133,24 @@ func TestMutexFIFOHandOff(t *testing.T) {
 	if !ws[0].woken || ws[1].woken || ws[2].woken {
 		t.Fatalf("woken after Unlock: %v %v %v, want only the first", ws[0].woken, ws[1].woken, ws[2].woken)
 	}
-	if m.TryLock() {
-		t.Fatal("TryLock barged ahead of the granted waiter")
+	if !m.TryLock() {
+		t.Fatal("TryLock could not take the lock freed for a woken waiter")
 	}
-	fs[0].Cancel() // granted, never polled: the lock passes to fs[1]
+	ws[0].woken = false
+	if _, ok := fs[0].Poll(rt.NewContext(ws[0])); ok {
+		t.Fatal("the woken waiter took a lock held by the barger")
+	}
+	m.Unlock()
+	if !ws[0].woken || ws[1].woken {
+		t.Fatal("the overtaken waiter lost its place at the front")
+	}
+	fs[0].Cancel() // woken, not yet polled: the turn passes to fs[1]
 	fs[0].Cancel()
 	if !ws[1].woken || ws[2].woken {
-		t.Fatal("cancelling the granted waiter did not pass the lock to the next")
+		t.Fatal("cancelling the woken waiter did not wake the next")
 	}
 	if _, ok := fs[1].Poll(rt.NewContext(ws[1])); !ok {
-		t.Fatal("second waiter not ready after the hand-off")
+		t.Fatal("second waiter did not take the free lock")
 	}
 	fs[2].Cancel() // queued: leaves the queue
 	m.Unlock()
@@ -154,6 +164,100 @@ func TestMutexFIFOHandOff(t *testing.T) {
 		t.Fatal("an unpolled cancelled future held the lock")
 	}
 	m.Unlock()
+	if m.state.Load() != 0 {
+		t.Fatalf("state at the end: %b", m.state.Load())
+	}
+}
+
+// TestMutexStarvationBound checks the overtaking bound: a waiter that is
+// woken and finds the lock taken mutexStarveAfter times switches the mutex
+// to hand-off mode, where Unlock passes the lock to it directly and nobody
+// barges; the mode ends with that hand-over when no starved waiter is left.
+func TestMutexStarvationBound(t *testing.T) {
+	var m Mutex
+	m.Lock()
+	w, w2 := &explWaker{}, &explWaker{}
+	f := m.LockAsync()
+	if _, ok := f.Poll(rt.NewContext(w)); ok {
+		t.Fatal("waiter got a held lock")
+	}
+	g := m.LockAsync() // a second waiter, behind f
+	if _, ok := g.Poll(rt.NewContext(w2)); ok {
+		t.Fatal("second waiter got a held lock")
+	}
+	overtaken := 0
+	for {
+		w.woken = false
+		m.Unlock()
+		if !w.woken || w2.woken {
+			t.Fatalf("after %d overtakings Unlock did not wake the front waiter alone", overtaken)
+		}
+		if !m.TryLock() {
+			break // hand-off mode: the lock went to f
+		}
+		overtaken++
+		if overtaken > mutexStarveAfter {
+			t.Fatalf("waiter overtaken %d times", overtaken)
+		}
+		if _, ok := f.Poll(rt.NewContext(w)); ok {
+			t.Fatal("the woken waiter took a held lock")
+		}
+	}
+	if overtaken != mutexStarveAfter {
+		t.Fatalf("hand-off mode after %d overtakings, want %d", overtaken, mutexStarveAfter)
+	}
+	if m.state.Load()&mutexStarving == 0 {
+		t.Fatalf("handed over without hand-off mode: state %b", m.state.Load())
+	}
+	if _, ok := f.Poll(rt.NewContext(w)); !ok {
+		t.Fatal("the starved waiter was not handed the lock")
+	}
+	// g never lost: handing to it ends the mode.
+	m.Unlock()
+	if !w2.woken || m.TryLock() {
+		t.Fatal("hand-off mode did not hand the lock to the next waiter")
+	}
+	if m.state.Load()&mutexStarving != 0 {
+		t.Fatalf("hand-off mode outlived the starved waiter: state %b", m.state.Load())
+	}
+	if _, ok := g.Poll(rt.NewContext(w2)); !ok {
+		t.Fatal("the second waiter was not handed the lock")
+	}
+	m.Unlock()
+	if m.state.Load() != 0 {
+		t.Fatalf("state at the end: %b", m.state.Load())
+	}
+}
+
+// TestMutexHandOffCancel checks that in hand-off mode a granted waiter that
+// is cancelled before it polls passes the lock to the next.
+func TestMutexHandOffCancel(t *testing.T) {
+	mutexAlwaysHandOff = true
+	defer func() { mutexAlwaysHandOff = false }()
+	var m Mutex
+	m.Lock()
+	ws := []*explWaker{{}, {}}
+	fs := []*LockFuture{m.LockAsync(), m.LockAsync()}
+	for i, f := range fs {
+		if _, ok := f.Poll(rt.NewContext(ws[i])); ok {
+			t.Fatalf("waiter %d got a held lock", i)
+		}
+	}
+	m.Unlock()
+	if !ws[0].woken || ws[1].woken || m.TryLock() {
+		t.Fatal("Unlock did not hand the lock to the first waiter alone")
+	}
+	fs[0].Cancel() // granted, never polled: the lock passes to fs[1]
+	if !ws[1].woken || m.TryLock() {
+		t.Fatal("cancelling the granted waiter did not pass the lock on")
+	}
+	if _, ok := fs[1].Poll(rt.NewContext(ws[1])); !ok {
+		t.Fatal("second waiter not ready after the hand-off")
+	}
+	m.Unlock()
+	if m.state.Load() != 0 {
+		t.Fatalf("state at the end: %b", m.state.Load())
+	}
 }
 
 func TestMutexTasks(t *testing.T) {

@@ -11,8 +11,8 @@ import "github.com/corio-go/corio/rt"
 // waits, readers that arrive after it wait behind it (write-preferring: a
 // stream of readers cannot starve a writer), and when the writer unlocks,
 // the readers queued behind it are let in together up to the next queued
-// writer (readers cannot starve either). As with Mutex, the lock is handed
-// to waiters directly; nothing barges ahead of the queue.
+// writer (readers cannot starve either). Unlike Mutex, the lock is always
+// handed to waiters directly; nothing barges ahead of the queue.
 //
 // As with sync.RWMutex, a read lock is not reentrant: a holder that read-locks
 // again while a writer waits deadlocks, since the second RLock queues behind

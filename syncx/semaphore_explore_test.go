@@ -336,7 +336,12 @@ type rwProbe struct{ f *RwLockFuture }
 func (p rwProbe) poll(cx *rt.Context) (bool, bool) { _, ok := p.f.Poll(cx); return ok, ok }
 func (p rwProbe) cancel()                          { p.f.Cancel() }
 
+// TestExploreMutex explores the Mutex in hand-off mode, the strict FIFO
+// the model describes (TestMutexBarging and TestMutexStarvationBound cover
+// the barging mode).
 func TestExploreMutex(t *testing.T) {
+	mutexAlwaysHandOff = true
+	defer func() { mutexAlwaysHandOff = false }()
 	exploreSema(t, func() semaOps {
 		m := new(Mutex)
 		return semaOps{

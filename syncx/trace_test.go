@@ -89,19 +89,19 @@ func TestTraceWaiters(t *testing.T) {
 }
 
 // TestTraceRace reads a queued lock waiter's Trace while another goroutine
-// unlocks, which hands the lock to it (run with -race: Trace must read the
-// queue under the mutex's lock).
+// unlocks, which frees the lock and wakes it (run with -race: Trace must
+// read the queue under the mutex's lock).
 func TestTraceRace(t *testing.T) {
 	var m Mutex
 	m.Lock()
 	f := m.LockAsync()
 	pendingTrace[struct{}](t, f)
 	go m.Unlock()
-	for f.Trace().Detail != "locked, 0 queued" { // until the unlock handed it over
+	for f.Trace().Detail != "0 queued" { // until the unlock freed it and woke f
 		runtime.Gosched()
 	}
 	if _, ok := chPoll[struct{}](f, &chWaker{}); !ok {
-		t.Fatal("the lock was handed over but the future is pending")
+		t.Fatal("the lock was freed for the woken waiter but the future is pending")
 	}
 	m.Unlock()
 }

@@ -12,6 +12,8 @@ type waiter struct {
 	waker      rt.Waker // woken when notified; refreshed by every pending poll
 	queued     bool     // on a list now
 	notified   bool     // the primitive granted this waiter what it waits for
+	handed     bool     // Mutex: the grant is the lock itself, not a turn to retry
+	losses     uint8    // Mutex: times this waiter was woken and found the lock taken
 	n          int      // units asked for (semaphore permits; 1 elsewhere)
 }
 
