@@ -81,28 +81,31 @@ func (m *multiThread) startWorker(w *worker) {
 }
 
 func (m *multiThread) bind(_ *worker, h *taskHeader) bool {
-	s := &m.owned[h.id&m.ownedMask]
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return false
-	}
-	s.list.pushNew(h) // h is being spawned: nothing else sees it yet
-	s.mu.Unlock()
-	return true
+	return m.list(h, true) // h is being spawned: nothing else sees it yet
 }
 
 // bindVisible is bind for a task that other goroutines may already see
 // (a joiner may be taking its join lock): an unbound task leaving a LIFO
 // slot for a ring, or suspending after its first poll.
 func (m *multiThread) bindVisible(h *taskHeader) bool {
+	return m.list(h, false)
+}
+
+// list puts h on its owned shard (pushNew if fresh: no other goroutine
+// sees h yet; else push); false if the shard is closed (the runtime is
+// shutting down).
+func (m *multiThread) list(h *taskHeader, fresh bool) bool {
 	s := &m.owned[h.id&m.ownedMask]
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return false
 	}
-	s.list.push(h)
+	if fresh {
+		s.list.pushNew(h)
+	} else {
+		s.list.push(h)
+	}
 	s.mu.Unlock()
 	return true
 }
@@ -244,7 +247,7 @@ func (w *worker) nextMT() *taskHeader {
 		}
 	}
 	if w.lifo.Load() != nil { // inline: takeLIFO is a call
-		if h := w.takeLIFO(); h != nil {
+		if h := w.takeLIFO(w); h != nil {
 			return w.found(h)
 		}
 	}
@@ -347,24 +350,10 @@ func (w *worker) steal() *taskHeader {
 			continue
 		}
 		runtime.Gosched()
-		// As takeLIFO, for another worker's slot: publish an unbound task
-		// before taking it, and take only the task published (the owner
-		// may have replaced it meanwhile).
-		h := v.lifo.Load()
-		if h == nil {
-			continue
-		}
-		unbound := h.flags.Load()&flagBound == 0
-		if unbound {
-			w.firstPoll.Store(h)
-		}
-		if v.lifo.CompareAndSwap(h, nil) {
+		if h := w.takeLIFO(v); h != nil {
 			w.stats.steals++
 			w.stats.stolen++
 			return h
-		}
-		if unbound {
-			w.firstPoll.Store(nil) // h is elsewhere: not twice in a gauge
 		}
 	}
 	return nil

@@ -317,19 +317,28 @@ func (w *worker) spawnLocal(h *taskHeader) {
 	m.notifyParked()
 }
 
-// takeLIFO takes the task in w's own LIFO slot to poll it; nil if the slot
-// is empty or a parking worker took it first. An unbound task is published
-// in firstPoll before it leaves the slot (see "Owned tasks" in doc.go).
-func (w *worker) takeLIFO() *taskHeader {
-	h := w.lifo.Load()
+// takeLIFO takes the task in v's LIFO slot for w to poll (v is w itself,
+// or another worker's slot that w, parking, empties); nil if the slot is
+// empty or another worker took its task first. An unbound task is
+// published in w's firstPoll before it leaves the slot (see "Owned tasks"
+// in doc.go), and only the task published is taken: a stealer may find the
+// owner has replaced it meanwhile.
+func (w *worker) takeLIFO(v *worker) *taskHeader {
+	h := v.lifo.Load()
 	if h == nil {
 		return nil
 	}
-	if h.flags.Load()&flagBound == 0 {
+	unbound := h.flags.Load()&flagBound == 0
+	if unbound {
 		w.firstPoll.Store(h)
 	}
-	// Only the owner fills the slot: the swap returns h, or nil.
-	return w.lifo.Swap(nil)
+	if v.lifo.CompareAndSwap(h, nil) {
+		return h
+	}
+	if unbound {
+		w.firstPoll.Store(nil) // h is elsewhere: not twice in a gauge
+	}
+	return nil
 }
 
 // bindLeavingLIFO binds h, a task taken out of a LIFO slot that goes to a
@@ -413,7 +422,7 @@ func (w *worker) runTask(h *taskHeader) {
 		if w.lifo.Load() == nil {
 			return // the common case, checked inline (takeLIFO is a call)
 		}
-		t := w.takeLIFO()
+		t := w.takeLIFO(w)
 		if t == nil {
 			return // a parking worker took it
 		}
