@@ -227,8 +227,7 @@ func (m *Mutex) unlockSlow() {
 	w := m.waiters.popFront()
 	var wk rt.Waker
 	if w != nil {
-		w.notified = true
-		wk, w.waker = w.waker, nil
+		wk = w.notify()
 	}
 	clear := int32(0)
 	if m.waiters.empty() {
@@ -259,12 +258,9 @@ func (m *Mutex) wakeFirst() {
 	m.mu.Lock()
 	var wk rt.Waker
 	if m.state.Load()&mutexLocked == 0 {
-		if w := m.waiters.popFront(); w != nil {
-			w.notified = true
-			wk, w.waker = w.waker, nil
-			if m.waiters.empty() {
-				m.state.And(^mutexWaiters)
-			}
+		var ok bool
+		if wk, ok = notifyFront(&m.waiters); ok && m.waiters.empty() {
+			m.state.And(^mutexWaiters)
 		}
 	}
 	m.mu.Unlock()

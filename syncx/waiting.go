@@ -89,10 +89,16 @@ func notifyFront(l *waitList) (wk rt.Waker, ok bool) {
 	if w == nil {
 		return nil, false
 	}
+	return w.notify(), true
+}
+
+// notify marks w, already off its list, notified and returns the waker to
+// wake (nil'd in w: the waiter's next poll sees the grant, not a wait).
+func (w *waiter) notify() rt.Waker {
 	w.notified = true
-	wk = w.waker
+	wk := w.waker
 	w.waker = nil
-	return wk, true
+	return wk
 }
 
 // notifyUnlock takes waiters off the front of l while take accepts the
