@@ -690,8 +690,9 @@
 // Until it is bound, the runtime still finds such a task in exactly one
 // place. Multi-thread: its worker's LIFO slot, while never polled; then
 // the firstPoll word of the worker that takes it out of a slot (its own,
-// or a parking stealer taking another's), stored before the take and not
-// cleared after the poll, so it is read as "unbound and not complete";
+// or a parking stealer taking another's), stored before the take (and
+// cleared again if another worker took the task first) and not cleared
+// after the poll, so it is read as "unbound and not complete";
 // or, displaced from the slot by a wake and on its way to the ring, the
 // worker's displaced word, stored the same way before the swap.
 // Current-thread: the core's local queue, or, during its first poll, the
