@@ -735,8 +735,9 @@
 // the same word): the list tells from its links whether a task is on it.
 // What remains on the current-thread runtime is the compare-and-swap that
 // starts the poll and the one that completes the task; a multi-thread spawn
-// from a poll adds the LIFO slot's store and swap, the firstPoll store and
-// a load of the shut flag (on a cache line of its own), and the owned
+// from a poll adds the LIFO slot's store and the compare-and-swap that
+// takes the task out, the firstPoll store and a load of the shut flag (on
+// a cache line of its own), and the owned
 // shard's lock pair at bind and at unbind only if it is bound (see "Owned
 // tasks" above); a spawn from outside always takes both lock pairs.
 //
