@@ -286,6 +286,7 @@ func TestAcceptEMFILE(t *testing.T) {
 		conns = append(conns, c)
 	}
 	result, _ := br.ReadString('\n')
+	backoffs, _ := br.ReadString('\n')
 	child.Wait()
 	for _, c := range conns {
 		c.Close()
@@ -295,6 +296,18 @@ func TestAcceptEMFILE(t *testing.T) {
 	}
 	if n := strings.Count(stderr.String(), "backing off"); n != 1 {
 		t.Fatalf("the back-off was logged %d times, want once; stderr:\n%s", n, stderr.String())
+	}
+	// The child waited about 50ms for its descriptors: a back-off doubling
+	// from 5ms retries a handful of times (a few dozen even on a machine
+	// that delays the freeing goroutine by seconds, the wait being capped
+	// at 1s); an accept retried at once would have failed thousands of times.
+	var failed int
+	if _, err := fmt.Sscanf(backoffs, "backoffs %d", &failed); err != nil {
+		t.Fatalf("child said %q; stderr:\n%s", backoffs, stderr.String())
+	}
+	t.Logf("accepts failed with EMFILE and backed off: %d", failed)
+	if failed == 0 || failed > 40 {
+		t.Fatalf("%d accepts failed with EMFILE while descriptors were short: want a few (a back-off), not none or a spin", failed)
 	}
 }
 
@@ -369,6 +382,7 @@ func TestAcceptEMFILEChild(t *testing.T) {
 		mu.Unlock()
 	}
 	fmt.Printf("accepted %d\n", total)
+	fmt.Printf("backoffs %d\n", acceptBackoffs.Load())
 	os.Exit(0)
 }
 

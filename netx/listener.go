@@ -43,6 +43,10 @@ const (
 
 var emfileLogged atomic.Bool
 
+// acceptBackoffs counts the accepts that failed for want of descriptors and
+// started a back-off wait: a test reads it to tell a back-off from a spin.
+var acceptBackoffs atomic.Int64
+
 // pollAccept advances the pending Accept; true once done, with the new
 // socket's descriptor and registration or an error in net's shape.
 func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err error, done bool) {
@@ -81,6 +85,7 @@ func (l *listener) pollAccept(cx *rt.Context) (nfd int, reg rt.Registration, err
 			if emfileLogged.CompareAndSwap(false, true) {
 				log.Printf("corio/netx: accept: %v; backing off (up to %v) until descriptors are freed", ferr, maxAcceptBackoff)
 			}
+			acceptBackoffs.Add(1)
 			l.delay = min(max(l.delay*2, minAcceptBackoff), maxAcceptBackoff)
 			l.backoff.sleep.Reset(l.delay)
 			l.backoff.armed = true
