@@ -37,7 +37,12 @@ func parseTarget(network, address string, listen bool) (target, error) {
 	}
 	t.port = port
 	pn, perr := strconv.Atoi(port)
-	if perr != nil || pn < 0 || pn > 65535 {
+	if perr == nil && (pn < 0 || pn > 65535) {
+		// A number, but not a port: net's error, not the kernel's EINVAL
+		// from a bind or connect.
+		return t, &net.AddrError{Err: "invalid port", Addr: port}
+	}
+	if perr != nil {
 		t.host = host // a service name: resolved with the host
 		if t.host == "" {
 			t.host = wildcardHost(network, listen)

@@ -263,3 +263,34 @@ func TestDialResolvesOffTheWorker(t *testing.T) {
 		t.Fatalf("dial of an unresolvable name: %v, %#v; want a dial *net.OpError around a *net.DNSError", out.V0, out.V1)
 	}
 }
+
+// TestInvalidPort: a numeric port out of range is refused as net refuses
+// it ("address 99999: invalid port", a *net.AddrError inside the
+// *net.OpError), by every constructor and in both modes, rather than
+// reaching the kernel as a bind or connect failing with EINVAL.
+func TestInvalidPort(t *testing.T) {
+	u, err := ListenUDP("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	r := rt.NewCurrentThread()
+	defer r.Shutdown()
+	for _, port := range []string{"-1", "65536", "99999"} {
+		for what, err := range map[string]error{
+			"Dial":            func() error { _, err := Dial("tcp", "127.0.0.1:"+port); return err }(),
+			"Dial, no host":   func() error { _, err := Dial("tcp", ":"+port); return err }(),
+			"DialAsync":       rt.BlockOn(r, DialAsync("tcp4", "127.0.0.1:"+port)).V1,
+			"Listen":          func() error { _, err := Listen("tcp", "127.0.0.1:"+port); return err }(),
+			"ListenAsync":     rt.BlockOn(r, ListenAsync("tcp", ":"+port)).V1,
+			"ListenUDP":       func() error { _, err := ListenUDP("udp", "127.0.0.1:"+port); return err }(),
+			"UDPConn.Connect": u.Connect("127.0.0.1:" + port),
+		} {
+			var oe *net.OpError
+			var ae *net.AddrError
+			if !errors.As(err, &oe) || !errors.As(err, &ae) || ae.Err != "invalid port" || ae.Addr != port {
+				t.Errorf("%s with port %s: %v; want a *net.OpError around net's *net.AddrError %q", what, port, err, "address "+port+": invalid port")
+			}
+		}
+	}
+}
