@@ -120,11 +120,20 @@ func (d *dgram) SetDeadline(t time.Time) error {
 	return d.SetWriteDeadline(t)
 }
 
-// connect fixes the socket's peer: Send and Recv then talk to it only.
-func (d *dgram) connect(sa unix.Sockaddr) error {
+// connect fixes the socket's peer, sa (addr in net's form): Send and Recv
+// then talk to it only. Its error is net's Dial's: a *net.OpError naming
+// the local address and addr.
+func (d *dgram) connect(sa unix.Sockaddr, addr net.Addr) error {
 	err := d.fd.sysErr(func(s int) error { return unix.Connect(s, sa) })
 	if err != nil {
-		return d.fd.opErr("dial", wrapSyscall("connect", err))
+		var local net.Addr
+		if err != errClosing {
+			local = d.fd.localAddr()
+			if ua, ok := local.(*net.UnixAddr); ok && (ua.Name == "" || ua.Name == "@") {
+				local = nil // an unbound Unix socket: no name to show
+			}
+		}
+		return opError("dial", d.fd.network(), local, addr, wrapSyscall("connect", err))
 	}
 	d.fd.sides().addrs.Store(nil) // now it has a remote address
 	return nil
@@ -229,8 +238,7 @@ func listenUDP(t target, cx *rt.Context) (*UDPConn, error) {
 
 // Connect fixes the socket's peer to address ("host:port"): Send and Recv
 // then talk to it, and datagrams from elsewhere are dropped. A host name is
-// resolved first, on the calling goroutine (direct mode of ConnectAsync,
-// which resolves on the blocking pool).
+// resolved first, on rt's blocking pool (direct mode of ConnectAsync).
 func (c *UDPConn) Connect(address string) error {
 	return rt.Await(c.ConnectAsync(address))
 }
@@ -263,14 +271,15 @@ func (f *udpConnectFuture) Poll(cx *rt.Context) (error, bool) {
 	for _, sa := range f.t.sas {
 		ua := sockaddrToAddr("udp", sa)
 		sa, err := f.c.fd.sockaddrOf(ua)
-		if err == nil {
-			if err = f.c.connect(sa); err == nil {
-				return nil, true
-			}
+		if err != nil {
+			last = opError("dial", f.t.network, nil, ua, err)
+			continue
 		}
-		last = err
+		if last = f.c.connect(sa, ua); last == nil { // already net's shape
+			return nil, true
+		}
 	}
-	return opError("dial", f.t.network, nil, nil, last), true
+	return last, true
 }
 
 func (f *udpConnectFuture) Cancel() { f.res.cancel() }

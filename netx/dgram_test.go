@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -213,4 +214,38 @@ func TestUnixAsyncTwins(t *testing.T) {
 	}
 	c.V0.Close()
 	s.V0.Close()
+}
+
+// TestDatagramConnectError: a failed Connect is one *net.OpError naming the
+// address it tried to reach (as net's Dial does), not a second OpError
+// around a first one that names the socket's own address.
+func TestDatagramConnectError(t *testing.T) {
+	check := func(what string, err error, target string, errno error) {
+		t.Helper()
+		var oe *net.OpError
+		if !errors.Is(err, errno) || !errors.As(err, &oe) {
+			t.Fatalf("%s: %v; want a *net.OpError wrapping %v", what, err, errno)
+		}
+		var inner *net.OpError
+		if errors.As(oe.Err, &inner) {
+			t.Fatalf("%s: %v: an OpError inside an OpError", what, err)
+		}
+		if oe.Op != "dial" || oe.Addr == nil || oe.Addr.String() != target {
+			t.Fatalf("%s: %v: Op %q, Addr %v; want dial, %s", what, err, oe.Op, oe.Addr, target)
+		}
+	}
+	u, err := ListenUDP("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	// Broadcast without SO_BROADCAST: connect(2) fails with EACCES.
+	check("UDPConn.Connect", u.Connect("255.255.255.255:9"), "255.255.255.255:9", syscall.EACCES)
+	d, err := ListenUnixgram("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	missing := filepath.Join(t.TempDir(), "missing")
+	check("UnixDatagram.Connect", d.Connect(missing), missing, syscall.ENOENT)
 }

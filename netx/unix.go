@@ -177,5 +177,5 @@ func listenUnixgram(path string, cx *rt.Context) (*UnixDatagram, error) {
 // Connect fixes the socket's peer to the socket at path: Send and Recv then
 // talk to it. It never waits.
 func (d *UnixDatagram) Connect(path string) error {
-	return d.connect(&unix.SockaddrUnix{Name: path})
+	return d.connect(&unix.SockaddrUnix{Name: path}, &net.UnixAddr{Name: path, Net: "unixgram"})
 }
