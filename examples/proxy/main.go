@@ -9,7 +9,8 @@
 // connection that is idle holds no buffer.
 //
 // SIGINT or SIGTERM stops accepting; the runtime's shutdown then cancels
-// the copies still running.
+// the copies still running, and each cancelled copy closes both of its
+// connections.
 //
 //	go run ./examples/proxy -listen 127.0.0.1:7001 -upstream 127.0.0.1:7000
 package main
@@ -39,27 +40,34 @@ type Stats struct {
 }
 
 // Proxy connects client to a new connection to upstream until both
-// directions end, then closes both.
+// directions end, then closes both. The closes are deferred, so they also
+// run when the task is cancelled (the runtime's Shutdown cancels the
+// copies still running): the client and the upstream see the end of the
+// stream then and there.
 //
 //async:func
 func Proxy(client *netx.TCPStream, upstream string, st *Stats) error {
+	defer finish(client, st)
 	server, err := netx.Dial("tcp", upstream)
 	if err != nil {
-		client.Close()
 		st.Failed.Add(1)
-		st.Active.Add(-1)
 		return err
 	}
+	defer server.Close()
 	up, down, err := netx.CopyBidirectional(client, server)
-	client.Close()
-	server.Close()
 	st.Up.Add(up)
 	st.Down.Add(down)
 	if err != nil {
 		st.Failed.Add(1)
 	}
-	st.Active.Add(-1)
 	return err
+}
+
+// finish ends a Proxy, deferred: it closes the client's connection and
+// counts it out of st.Active.
+func finish(client *netx.TCPStream, st *Stats) {
+	client.Close()
+	st.Active.Add(-1)
 }
 
 // Serve accepts clients until ln is closed, one Proxy task each.

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/corio-go/corio/netx"
 	"github.com/corio-go/corio/rt"
 )
 
@@ -156,3 +158,59 @@ func TestProxyUpstreamDown(t *testing.T) {
 }
 
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
+
+// TestShutdownClosesProxiedConnections shuts the runtime down while a
+// client is proxied (both directions idle in CopyBidirectional): Shutdown
+// cancels the Proxy task, whose deferred closes run then, so the client
+// and the upstream both see the end of the stream at once (not at some
+// later collection) and the connection is counted out of Active.
+func TestShutdownClosesProxiedConnections(t *testing.T) {
+	up, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	upConns := make(chan net.Conn, 1)
+	go func() {
+		c, err := up.Accept()
+		if err == nil {
+			upConns <- c
+		}
+	}()
+	r := rt.NewMultiThread()
+	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	if lnOut.V1 != nil {
+		t.Fatal(lnOut.V1)
+	}
+	var st Stats
+	rt.SpawnOn(r, ServeAsync(lnOut.V0, up.Addr().String(), &st))
+	c, err := net.Dial("tcp", lnOut.V0.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	u := <-upConns
+	defer u.Close()
+	// One exchange, so that both copies are under way.
+	c.Write([]byte("ping"))
+	var b [4]byte
+	if _, err := io.ReadFull(u, b[:]); err != nil {
+		t.Fatal(err)
+	}
+	u.Write([]byte("pong"))
+	if _, err := io.ReadFull(c, b[:]); err != nil {
+		t.Fatal(err)
+	}
+	r.Shutdown()
+	if got := st.Active.Load(); got != 0 {
+		t.Errorf("after Shutdown: %d clients active, want 0: a cancelled Proxy runs its deferred closes", got)
+	}
+	// The deadline only turns a missing close into a failure instead of a
+	// hang.
+	for name, conn := range map[string]net.Conn{"client": c, "upstream": u} {
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := conn.Read(b[:]); err != io.EOF && !isReset(err) {
+			t.Errorf("%s: read after Shutdown: %v, want EOF or a reset", name, err)
+		}
+	}
+}
