@@ -212,22 +212,25 @@ func Session(conn *netx.TCPStream, name string, events *syncx.Sender[event], cfg
 // WriteLoop writes what arrives in the outbox to the client, a batch of
 // lines per Write, until the outbox is closed and drained or a write fails
 // (the client is gone, or the room closed the connection to drop it). Then
-// it closes the connection, which also ends the session's reader.
+// it closes the connection, which also ends the session's reader. The
+// closes are deferred, so they also run when the runtime's Shutdown
+// cancels a writer still stuck in Write (a client that stopped reading
+// after the grace ran out).
 //
 //async:func
 func WriteLoop(conn *netx.TCPStream, wr *netx.WriteHalf, outbox *syncx.Receiver[string]) {
+	defer conn.Close()
+	defer outbox.Close()
 	for {
 		msg, ok := outbox.Recv()
 		if !ok {
-			break
+			return
 		}
 		batch := drain(outbox, msg)
 		if _, err := wr.Write(batch); err != nil {
-			break
+			return
 		}
 	}
-	outbox.Close()
-	conn.Close()
 }
 
 // maxBatch bounds one Write: a few lines' worth is enough to save syscalls

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corio-go/corio/netx"
 	"github.com/corio-go/corio/rt"
 	"github.com/corio-go/corio/syncx"
 )
@@ -380,4 +381,48 @@ func Example() {
 	// *** guest2 joined
 	// guest2: hello, alice
 	// *** server shutting down
+}
+
+// TestShutdownClosesStuckWriter: a client that stops reading leaves its
+// writer stuck in Write until the room drops it; if the runtime shuts down
+// first (the grace ran out), the cancelled WriteLoop must still close the
+// connection, so that the client sees the end at once rather than at some
+// later collection.
+func TestShutdownClosesStuckWriter(t *testing.T) {
+	r := rt.NewMultiThread()
+	lnOut := rt.BlockOn(r, netx.ListenAsync("tcp", "127.0.0.1:0"))
+	if lnOut.V1 != nil {
+		t.Fatal(lnOut.V1)
+	}
+	defer lnOut.V0.Close()
+	peer, err := net.Dial("tcp", lnOut.V0.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	acc := rt.BlockOn(r, lnOut.V0.AcceptTCPAsync())
+	if acc.V1 != nil {
+		t.Fatal(acc.V1)
+	}
+	conn := acc.V0
+	outTx, outRx := syncx.NewChannel[string](1)
+	outTx.TrySend(strings.Repeat("x", 32<<20) + "\n") // far more than the socket buffers hold
+	_, wr := conn.Split()
+	rt.SpawnOn(r, WriteLoopAsync(conn, wr, outRx))
+	// The writer is under way, and stuck: the peer reads a little, then
+	// stops.
+	if _, err := io.ReadFull(peer, make([]byte, 4096)); err != nil {
+		t.Fatal(err)
+	}
+	r.Shutdown()
+	// Drain what the kernel buffered; then the end must be there. The
+	// deadline only turns a missing close into a failure instead of a hang.
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, err := io.Copy(io.Discard, peer)
+	if err != nil && !isReset(err) {
+		t.Fatalf("peer read %d bytes, then %v: the cancelled writer did not close the connection", n, err)
+	}
+	if n >= 32<<20 {
+		t.Fatalf("the peer got all %d bytes: the writer was not stuck", n)
+	}
 }
