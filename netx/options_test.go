@@ -294,3 +294,49 @@ func TestInvalidPort(t *testing.T) {
 		}
 	}
 }
+
+// TestDialTimeoutZeroAndNegative: as in net, a zero timeout is no timeout
+// (the dial waits for a connect that completes late), and a negative one
+// has expired already (the dial fails even where it would connect at once).
+func TestDialTimeoutZeroAndNegative(t *testing.T) {
+	lc := ListenConfig{Backlog: 1}
+	ln, err := lc.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if _, err := DialTimeout("tcp", ln.Addr().String(), -time.Second); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("DialTimeout with a negative timeout: %v; want os.ErrDeadlineExceeded", err)
+	}
+	// Fill the backlog: further connects hang in SYN retransmits.
+	queued := 0
+	for ; ; queued++ {
+		c, err := DialTimeout("tcp", ln.Addr().String(), 200*time.Millisecond)
+		if err != nil {
+			break
+		}
+		defer c.Close()
+		if queued > 8 {
+			t.Skip("the kernel keeps accepting into a backlog of 1")
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		c, err := DialTimeout("tcp", ln.Addr().String(), 0)
+		if err == nil {
+			c.Close()
+		}
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the connect is hanging
+	for range queued {                // make room: the next SYN retransmit gets in
+		s, err := ln.AcceptTCP()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("DialTimeout with a zero timeout: %v; want to wait for the connect, as net does", err)
+	}
+}

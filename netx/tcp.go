@@ -235,7 +235,8 @@ func DialAsync(network, address string) rt.Future[rt.Tuple2[*TCPStream, error]] 
 
 // DialTimeout is Dial bounded by timeout: past it, the attempt is abandoned
 // and the error wraps os.ErrDeadlineExceeded (direct mode of
-// DialTimeoutAsync).
+// DialTimeoutAsync). As in net, a zero timeout means none, and a negative
+// one has already expired.
 func DialTimeout(network, address string, timeout time.Duration) (*TCPStream, error) {
 	out := rt.Await(DialTimeoutAsync(network, address, timeout))
 	return out.V0, out.V1
@@ -243,6 +244,12 @@ func DialTimeout(network, address string, timeout time.Duration) (*TCPStream, er
 
 // DialTimeoutAsync returns a future of DialTimeout's results.
 func DialTimeoutAsync(network, address string, timeout time.Duration) rt.Future[rt.Tuple2[*TCPStream, error]] {
+	switch {
+	case timeout == 0:
+		return DialAsync(network, address)
+	case timeout < 0:
+		return rt.Ready(rt.Tuple2[*TCPStream, error]{V1: dialTimedOut(network, address)})
+	}
 	return &dialTimeout[*TCPStream]{
 		f:       rt.TimeoutAsync(timeout, DialAsync(network, address)),
 		network: network,
@@ -384,13 +391,18 @@ func (d *dialTimeout[T]) Poll(cx *rt.Context) (rt.Tuple2[T, error], bool) {
 		return rt.Tuple2[T, error]{}, false
 	}
 	if out.V1 != nil { // timed out: the dial was cancelled
-		var dst net.Addr
-		if t, err := parseTarget(d.network, d.address, false); err == nil && len(t.sas) > 0 {
-			dst = sockaddrToAddr(d.network, t.sas[0])
-		}
-		return rt.Tuple2[T, error]{V1: opError("dial", d.network, nil, dst, os.ErrDeadlineExceeded)}, true
+		return rt.Tuple2[T, error]{V1: dialTimedOut(d.network, d.address)}, true
 	}
 	return out.V0, true
+}
+
+// dialTimedOut is the error of a dial to address that ran out of time.
+func dialTimedOut(network, address string) error {
+	var dst net.Addr
+	if t, err := parseTarget(network, address, false); err == nil && len(t.sas) > 0 {
+		dst = sockaddrToAddr(network, t.sas[0])
+	}
+	return opError("dial", network, nil, dst, os.ErrDeadlineExceeded)
 }
 
 func (d *dialTimeout[T]) Cancel() { rt.Cancel(d.f) }
