@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -253,5 +254,36 @@ func TestReaderHoldsNoBufferWhileWaiting(t *testing.T) {
 	}
 	if rd.Buffered() != 4 {
 		t.Fatalf("Buffered after the line: %d, want 4 (\"next\")", rd.Buffered())
+	}
+}
+
+// TestBlockingCallInTaskNamesTwin: a plain-Go helper (io.ReadFull) reading
+// a netx stream inside a task cannot suspend it; the panic names the
+// operation and its twin rather than rt.Await, which the user never
+// called, and the abandoned read frees the direction, so the next read of
+// the stream is not taken for a second pending one.
+func TestBlockingCallInTaskNamesTwin(t *testing.T) {
+	a, b := pair(t)
+	r := rt.NewMultiThread()
+	defer r.Shutdown()
+	h := rt.SpawnOn(r, rt.PollFunc(func(cx *rt.Context) (error, bool) {
+		_, err := io.ReadFull(b, make([]byte, 4)) // nothing to read: it would block
+		return err, true
+	}))
+	_, err := h.Join()
+	var je *rt.JoinError
+	if !errors.As(err, &je) || !je.IsPanic() {
+		t.Fatalf("io.ReadFull of an empty stream in a task: %v; want a panic", err)
+	}
+	msg, _ := je.PanicValue().(string)
+	for _, want := range []string{"corio/netx: Read would block inside a task", "ReadAsync", "netx.ReadFull"} {
+		if !strings.Contains(msg, want) {
+			t.Fatalf("panic %q does not say %q", msg, want)
+		}
+	}
+	a.Write([]byte("data"))
+	out := rt.BlockOn(r, b.ReadFullAsync(make([]byte, 4)))
+	if out.V1 != nil || out.V0 != 4 {
+		t.Fatalf("read after the refused one: %+v", out)
 	}
 }

@@ -43,7 +43,7 @@ func (c *conn) w() *writer   { return (*writer)(&c.reader) }
 // at the end of the stream it returns 0, io.EOF (direct mode of ReadAsync).
 func (r *reader) Read(b []byte) (int, error) {
 	defer r.sock().lock(rt.DirRead).Unlock()
-	out := rt.Await(r.ReadAsync(b))
+	out := await(r.ReadAsync(b), "Read")
 	return out.V0, out.V1
 }
 
@@ -58,7 +58,7 @@ func (r *reader) ReadAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // it ended before any (io.ReadFull's rule). Direct mode of ReadFullAsync.
 func (r *reader) ReadFull(b []byte) (int, error) {
 	defer r.sock().lock(rt.DirRead).Unlock()
-	out := rt.Await(r.ReadFullAsync(b))
+	out := await(r.ReadFullAsync(b), "ReadFull")
 	return out.V0, out.V1
 }
 
@@ -78,7 +78,7 @@ func (r *reader) ReadFullAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // end of the stream it returns nil, io.EOF. Direct mode of ReadPooledAsync.
 func (r *reader) ReadPooled() (*Buf, error) {
 	defer r.sock().lock(rt.DirRead).Unlock()
-	out := rt.Await(r.ReadPooledAsync())
+	out := await(r.ReadPooledAsync(), "ReadPooled")
 	return out.V0, out.V1
 }
 
@@ -107,7 +107,7 @@ func (r *reader) TryRead(b []byte) (int, error) {
 // rest.
 func (r *reader) Readable() error {
 	defer r.sock().lock(rt.DirRead).Unlock()
-	return rt.Await(r.ReadableAsync())
+	return await(r.ReadableAsync(), "Readable")
 }
 
 // ReadableAsync returns a future of Readable's result. It spends one budget
@@ -136,7 +136,7 @@ func (r *reader) CloseRead() error {
 // WriteAsync).
 func (w *writer) Write(b []byte) (int, error) {
 	defer w.sock().lock(rt.DirWrite).Unlock()
-	out := rt.Await(w.WriteAsync(b))
+	out := await(w.WriteAsync(b), "Write")
 	return out.V0, out.V1
 }
 
@@ -179,7 +179,7 @@ func (w *writer) TryWrite(b []byte) (int, error) {
 // closed (direct mode of WritableAsync); see Readable for the result.
 func (w *writer) Writable() error {
 	defer w.sock().lock(rt.DirWrite).Unlock()
-	return rt.Await(w.WritableAsync())
+	return await(w.WritableAsync(), "Writable")
 }
 
 // WritableAsync returns a future of Writable's result.

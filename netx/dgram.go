@@ -17,7 +17,7 @@ type dgram struct{ fd *netFD }
 // (direct mode of SendToAsync).
 func (d *dgram) SendTo(b []byte, addr net.Addr) (int, error) {
 	defer d.fd.lock(rt.DirWrite).Unlock()
-	out := rt.Await(d.SendToAsync(b, addr))
+	out := await(d.SendToAsync(b, addr), "SendTo")
 	return out.V0, out.V1
 }
 
@@ -48,7 +48,7 @@ func (d *dgram) WriteToAsync(b []byte, addr net.Addr) rt.Future[rt.Tuple2[int, e
 // mode of SendAsync.
 func (d *dgram) Send(b []byte) (int, error) {
 	defer d.fd.lock(rt.DirWrite).Unlock()
-	out := rt.Await(d.SendAsync(b))
+	out := await(d.SendAsync(b), "Send")
 	return out.V0, out.V1
 }
 
@@ -65,7 +65,7 @@ func (d *dgram) SendAsync(b []byte) rt.Future[rt.Tuple2[int, error]] {
 // RecvFromAsync).
 func (d *dgram) RecvFrom(b []byte) (int, net.Addr, error) {
 	defer d.fd.lock(rt.DirRead).Unlock()
-	out := rt.Await(d.RecvFromAsync(b))
+	out := await(d.RecvFromAsync(b), "RecvFrom")
 	return out.V0, out.V1, out.V2
 }
 
@@ -87,7 +87,7 @@ func (d *dgram) ReadFromAsync(b []byte) rt.Future[rt.Tuple3[int, net.Addr, error
 // (direct mode of RecvAsync).
 func (d *dgram) Recv(b []byte) (int, error) {
 	defer d.fd.lock(rt.DirRead).Unlock()
-	out := rt.Await(d.RecvAsync(b))
+	out := await(d.RecvAsync(b), "Recv")
 	return out.V0, out.V1
 }
 
@@ -240,7 +240,7 @@ func listenUDP(t target, cx *rt.Context) (*UDPConn, error) {
 // then talk to it, and datagrams from elsewhere are dropped. A host name is
 // resolved first, on rt's blocking pool (direct mode of ConnectAsync).
 func (c *UDPConn) Connect(address string) error {
-	return rt.Await(c.ConnectAsync(address))
+	return await(c.ConnectAsync(address), "Connect")
 }
 
 // ConnectAsync returns a future of Connect's result.

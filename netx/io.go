@@ -134,7 +134,7 @@ func ReadFull(r AsyncReader, b []byte) (int, error) {
 // direction. The first error ends both directions and is returned; the
 // streams are left open for the caller to close.
 func CopyBidirectional(a, b Stream) (aToB, bToA int64, err error) {
-	out := rt.Await(CopyBidirectionalAsync(a, b))
+	out := await(CopyBidirectionalAsync(a, b), "CopyBidirectional")
 	return out.V0, out.V1, out.V2
 }
 

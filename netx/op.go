@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -650,4 +651,32 @@ func (b *Buf) Release() {
 	}
 	b.b = b.b[:0]
 	bufPool.Put(b)
+}
+
+// awaitInTask is how rt.Await's panic for a wait inside a task begins.
+const awaitInTask = "corio/rt: Await called from inside a task"
+
+// await is rt.Await for the blocking method op, whose twin is op+"Async".
+// Where rt.Await refuses to block a task's goroutine, which a plain-Go
+// helper (io.Copy, io.ReadFull, bufio) reading a netx socket from a task
+// makes it do, the panic names the operation and what to use instead, and
+// f is cancelled first, so that the socket's direction is free again.
+func await[T any](f rt.Future[T], op string) T {
+	defer blockedInTask(f, op)
+	return rt.Await(f)
+}
+
+func blockedInTask[T any](f rt.Future[T], op string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if s, ok := r.(string); ok && strings.HasPrefix(s, awaitInTask) {
+		rt.Cancel(f)
+		panic("corio/netx: " + op + " would block inside a task, stalling its runtime: in an //async:func function " +
+			"call " + op + " directly (asyncgen makes it " + op + "Async, which suspends the task); a plain-Go helper " +
+			"called from a task (io.Copy, io.ReadFull, bufio) cannot suspend: use netx.Copy, netx.ReadFull, " +
+			"netx.Reader and netx.Writer, which have twins")
+	}
+	panic(r)
 }

@@ -159,7 +159,7 @@ func (f *listenFuture[T]) Cancel() { f.res.cancel() }
 // error wrapping net.ErrClosed.
 func (l *TCPListener) AcceptTCP() (*TCPStream, error) {
 	defer l.fd.lock(rt.DirRead).Unlock()
-	out := rt.Await(l.AcceptTCPAsync())
+	out := await(l.AcceptTCPAsync(), "AcceptTCP")
 	return out.V0, out.V1
 }
 
@@ -218,7 +218,7 @@ func (f *tcpNetAcceptFuture) Cancel() { f.cancelAccept() }
 // non-blocking and a host name is resolved on rt's blocking pool; each
 // resolved address is tried in turn (IPv4 first) until one connects.
 func Dial(network, address string) (*TCPStream, error) {
-	out := rt.Await(DialAsync(network, address))
+	out := await(DialAsync(network, address), "Dial")
 	return out.V0, out.V1
 }
 
@@ -238,7 +238,7 @@ func DialAsync(network, address string) rt.Future[rt.Tuple2[*TCPStream, error]] 
 // DialTimeoutAsync). As in net, a zero timeout means none, and a negative
 // one has already expired.
 func DialTimeout(network, address string, timeout time.Duration) (*TCPStream, error) {
-	out := rt.Await(DialTimeoutAsync(network, address, timeout))
+	out := await(DialTimeoutAsync(network, address, timeout), "DialTimeout")
 	return out.V0, out.V1
 }
 

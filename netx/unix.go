@@ -63,7 +63,7 @@ func listenUnix(path string, cx *rt.Context) (*UnixListener, error) {
 // AcceptUnixAsync); see TCPListener.AcceptTCP.
 func (l *UnixListener) AcceptUnix() (*UnixStream, error) {
 	defer l.fd.lock(rt.DirRead).Unlock()
-	out := rt.Await(l.AcceptUnixAsync())
+	out := await(l.AcceptUnixAsync(), "AcceptUnix")
 	return out.V0, out.V1
 }
 
@@ -118,7 +118,7 @@ func (f *unixNetAcceptFuture) Cancel() { f.cancelAccept() }
 // DialUnix connects to the Unix stream socket at path (direct mode of
 // DialUnixAsync).
 func DialUnix(path string) (*UnixStream, error) {
-	out := rt.Await(DialUnixAsync(path))
+	out := await(DialUnixAsync(path), "DialUnix")
 	return out.V0, out.V1
 }
 
