@@ -30,7 +30,9 @@
 //     an unexported type, net.Conn and net.Listener through the interface,
 //     *os.File, os.ReadFile…, http.Get and the Client methods), and
 //     io.ReadAll, io.Copy, bufio and friends over a socket, a file or an
-//     HTTP response body. Calls are
+//     HTTP response body, or over a netx socket (bufio.NewReader(sock) too:
+//     netx.Copy, netx.ReadFull, netx.NewReader and netx.NewWriter suspend
+//     instead). Calls are
 //     matched by the function or method object they resolve to, never by
 //     spelling. Func literals inside an async function run as plain Go and
 //     are not checked for blocking.

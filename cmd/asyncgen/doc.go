@@ -489,7 +489,10 @@
 // matched by the method the call resolves to, so c.Read on a *net.TCPConn
 // (a method promoted from net's unexported conn) is caught, as are net.Conn
 // through the interface, *os.File, http.Get and friends, and io.ReadAll or
-// io.Copy on a socket, a file or an HTTP response body. A sync.Mutex or
+// io.Copy on a socket, a file or an HTTP response body. A netx socket handed
+// to such a plain-Go helper (io.Copy, io.ReadFull, bufio.NewReader…) is an
+// error too: the helper would call its blocking Read or Write; netx.Copy,
+// netx.ReadFull, netx.NewReader and netx.NewWriter suspend instead. A sync.Mutex or
 // RWMutex locked before a suspension point and unlocked after it (in source
 // order, the receiver written the same way; a deferred unlock unlocks at
 // the end), or never unlocked in the function, is an error naming corio/syncx.Mutex: another task that locks it

@@ -51,21 +51,46 @@ var blockingReaders = map[string]bool{
 	"(*bufio.Scanner).Scan": true,
 }
 
+// bufioWrappers are the constructors of buffered readers and writers,
+// flagged when they wrap a netx socket: nothing blocks yet, but every use
+// of the result calls the socket's blocking Read or Write.
+var bufioWrappers = map[string]bool{
+	"bufio.NewReader": true, "bufio.NewReaderSize": true, "bufio.NewWriter": true,
+	"bufio.NewWriterSize": true, "bufio.NewScanner": true, "bufio.NewReadWriter": true,
+}
+
+// NetxPath is the import path of corio's sockets.
+const NetxPath = "github.com/corio-go/corio/netx"
+
+// netxSockets are netx's socket types: in plain Go code their Read and Write
+// block the calling goroutine (they are net.Conn there), which inside an
+// async function is a runtime thread; netx's own Copy, ReadFull, Reader and
+// Writer have twins that suspend instead.
+var netxSockets = []string{"TCPStream", "UnixStream", "ReadHalf", "WriteHalf", "UDPConn", "UnixDatagram"}
+
+const netxFix = "use netx's own helpers, which suspend the task (netx.Copy, netx.ReadFull, netx.CopyBidirectional, netx.NewReader, netx.NewWriter), or call the socket's Read and Write directly"
+
 // blockingValue reports whether e is a value whose reads and writes block:
-// a socket, a file, or an HTTP response body.
-func (c *Checker) blockingValue(e ast.Expr) bool {
+// a socket, a file, or an HTTP response body; netx says whether it is one
+// of netx's sockets (whose fix is netx's helpers).
+func (c *Checker) blockingValue(e ast.Expr) (blocks, netx bool) {
 	e = ast.Unparen(e)
 	if se, ok := e.(*ast.SelectorExpr); ok && se.Sel.Name == "Body" {
 		if t := c.Info.TypeOf(se.X); t != nil && isNamed(t, "net/http", "Response") {
-			return true
+			return true, false
 		}
 	}
 	t := c.Info.TypeOf(e)
 	if t == nil {
-		return false
+		return false, false
+	}
+	for _, n := range netxSockets {
+		if isNamed(t, NetxPath, n) {
+			return true, true
+		}
 	}
 	return isNamed(t, "os", "File") || isNamed(t, "net", "TCPConn") || isNamed(t, "net", "UDPConn") ||
-		isNamed(t, "net", "UnixConn") || isNamed(t, "net", "Conn") || isNamed(t, "crypto/tls", "Conn")
+		isNamed(t, "net", "UnixConn") || isNamed(t, "net", "Conn") || isNamed(t, "crypto/tls", "Conn"), false
 }
 
 // isNamed reports whether t (or *t) is the named type path.name.
@@ -259,14 +284,31 @@ func (c *Checker) checkBlockingCall(name string, call *ast.CallExpr) {
 		c.errorf(call.Pos(), Blocking, "%s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), name, fix)
 		return
 	}
-	if !blockingReaders[full] {
+	wrapper := bufioWrappers[full]
+	if !blockingReaders[full] && !wrapper {
 		return
 	}
+	// A netx socket among the arguments decides the message (its fix is
+	// netx's helpers), else the first other blocking value.
+	var found ast.Expr
+	foundNetx := false
 	for _, a := range call.Args {
-		if c.blockingValue(a) {
-			c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(a)), name, ioFix)
-			return
+		blocks, netx := c.blockingValue(a)
+		if blocks && (found == nil || netx && !foundNetx) {
+			found, foundNetx = a, netx
 		}
+	}
+	switch {
+	case found == nil:
+	case wrapper && foundNetx:
+		c.errorf(call.Pos(), Blocking, "%s on %s inside async function %s: the buffered reader or writer calls the socket's blocking Read or Write, which block the runtime thread; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, netxFix)
+	case wrapper:
+		// A net.Conn or file wrapped for plain code (run in
+		// rt.SpawnBlocking, as ioFix suggests) blocks only where it is used.
+	case foundNetx:
+		c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, netxFix)
+	default:
+		c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, ioFix)
 	}
 }
 

@@ -5,6 +5,7 @@
 package rules
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corio-go/corio/netx"
 	"github.com/corio-go/corio/rt"
 )
 
@@ -58,6 +60,20 @@ func Sockets(tc *net.TCPConn, c net.Conn, f *os.File, buf []byte) {
 	if err == nil {
 		io.ReadAll(resp.Body) // want `io.ReadAll on io.ReadCloser blocks the runtime thread`
 	}
+}
+
+//async:func
+func NetxInPlainHelpers(s *netx.TCPStream, u *netx.UnixStream, dst net.Conn, buf []byte) {
+	io.Copy(dst, s)                 // want `io.Copy on \*netx.TCPStream blocks the runtime thread inside async function NetxInPlainHelpers; use netx's own helpers, which suspend the task \(netx.Copy`
+	io.ReadFull(u, buf)             // want `io.ReadFull on \*netx.UnixStream blocks the runtime thread`
+	r := bufio.NewReader(s)         // want `bufio.NewReader on \*netx.TCPStream inside async function NetxInPlainHelpers: the buffered reader or writer calls the socket's blocking Read or Write`
+	_ = bufio.NewWriterSize(u, 512) // want `bufio.NewWriterSize on \*netx.UnixStream inside async function`
+	_ = bufio.NewReader(dst)        // a net.Conn wrapped for plain code: blocks only where it is used
+	_ = netx.NewReader(s)           // netx's reader suspends
+	rd, _ := s.Split()
+	io.ReadFull(rd, buf) // want `io.ReadFull on \*netx.ReadHalf blocks the runtime thread`
+	s.Read(buf)          // a suspension point: the socket's own twin
+	_ = r
 }
 
 //async:func
@@ -154,7 +170,7 @@ func ContextCalls() time.Duration {
 	rt.Spawn[struct{}](rt.YieldNowAsync())
 	_ = h
 	mu.Unlock()
-	mu.Lock() // want `mu.Lock\(\) holds a sync.Mutex across the suspension point at rules.go:159:2:`
+	mu.Lock() // want `mu.Lock\(\) holds a sync.Mutex across the suspension point at rules.go:175:2:`
 	d := rt.Now().Sub(t)
 	rt.YieldNow()
 	mu.Unlock()
