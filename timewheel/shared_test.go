@@ -2,6 +2,7 @@ package timewheel
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -185,6 +186,10 @@ func TestSharedReinitAfterFired(t *testing.T) {
 		e.Init(&wakers[i]) // the entry is Idle or Fired here: legal
 		s.Insert(&e, Tick(now.Load()))
 		for e.State() != Fired {
+			// Yield: with one P, under -race, this loop (its atomic
+			// load is a call into the race runtime) is never
+			// preempted, and the firing goroutine never runs.
+			runtime.Gosched()
 		}
 	}
 	stop.Store(true)
