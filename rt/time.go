@@ -18,7 +18,8 @@ import (
 // or a paused one in tests, where an idle runtime jumps to the next timer.
 // Timers have the driver's resolution: whole milliseconds, rounded up, so a
 // timer never fires early and may fire up to about a millisecond late (more
-// when the runtime is busy).
+// when the runtime is busy). A sleep reused on another runtime (Reset after
+// a poll on the first) arms its timer on the driver that polls it then.
 //
 // Deferred arming. Inside a runtime, the first poll of a Sleep or a Timeout
 // neither reads the clock nor takes a lock: it records its timer (duration

@@ -227,3 +227,51 @@ func repeatSleep(k int, d time.Duration) Future[time.Duration] {
 		return cx.Now().Sub(pausedStart), true
 	})
 }
+
+// TestSleepResetOnAnotherRuntime: a SleepFuture held by value is armed on
+// one runtime, cancelled, Reset and awaited on another. Its timer must move
+// to the second runtime's driver (the one it is polled on): armed in the
+// first one's wheel it would be measured against a clock nobody advances
+// any more, and the second runtime would wait forever. Its Deadline is read
+// on the second runtime's clock.
+func TestSleepResetOnAnotherRuntime(t *testing.T) {
+	for _, fa := range pausedFlavours {
+		for _, fb := range pausedFlavours {
+			t.Run(fa.name+"/"+fb.name, func(t *testing.T) {
+				var s SleepFuture
+				s.Reset(time.Hour)
+				a := fa.make()
+				blockOnPaused(t, a, PollFunc(func(cx *Context) (struct{}, bool) {
+					if _, ok := s.Poll(cx); ok {
+						t.Fatal("1h sleep ready at its first poll")
+					}
+					return struct{}{}, true // the flush arms it on a's driver
+				}))
+				if n := a.drv.Timers(); n != 1 {
+					t.Fatalf("timers on the first runtime = %d, want 1", n)
+				}
+				s.Reset(time.Minute) // cancels the hour
+				if n := a.drv.Timers(); n != 0 {
+					t.Fatalf("timers on the first runtime after Reset = %d, want 0", n)
+				}
+				a.Shutdown()
+				b := fb.make()
+				defer b.Shutdown()
+				var dl time.Time
+				took := blockOnPaused(t, b, PollFunc(func(cx *Context) (time.Duration, bool) {
+					if _, ok := s.Poll(cx); !ok {
+						return 0, false
+					}
+					dl, _ = s.Deadline()
+					return cx.Now().Sub(pausedStart), true
+				}))
+				if took != time.Minute {
+					t.Fatalf("the sleep ended %v into the second runtime, want 1m", took)
+				}
+				if !dl.Equal(pausedStart.Add(time.Minute)) {
+					t.Fatalf("Deadline %v, want start+1m on the second runtime's clock", dl)
+				}
+			})
+		}
+	}
+}

@@ -52,8 +52,8 @@ func (d *Driver) ArmDeferred(b *Batch, t *Timer, dur time.Duration, w Waker) {
 // (that reading plus each duration, rounded up to a whole tick, as Deadline
 // rounds), the timers of one shard are inserted under one lock pair, and the
 // parked holder is unparked once if the earliest of them is earlier than
-// what it sleeps until. hint picks the shard of a timer never armed before,
-// as Arm's does. An empty b costs nothing, and no clock reading.
+// what it sleeps until. hint picks the shard of a timer never armed before
+// on d, as Arm's does. An empty b costs nothing, and no clock reading.
 func (d *Driver) Flush(b *Batch, hint int) {
 	e, v := b.list.Pop()
 	if e == nil {
@@ -64,10 +64,7 @@ func (d *Driver) Flush(b *Batch, hint int) {
 	var s *shard // the shard whose lock is held
 	for ; e != nil; e, v = b.list.Pop() {
 		t := (*Timer)(unsafe.Pointer(e)) // a Timer is its entry (offset 0)
-		ts := t.shardOf()
-		if ts == nil {
-			ts = d.shardFor(t, hint)
-		}
+		ts := d.shardOf(t, hint)
 		if ts != s {
 			if s != nil {
 				s.unlockArmed()

@@ -207,3 +207,41 @@ func TestDeferredZeroAllocations(t *testing.T) {
 		t.Fatalf("%v allocations per run, want 0", allocs)
 	}
 }
+
+// TestTimerRearmedOnAnotherDriver: a timer armed on one driver, cancelled
+// and armed again on another (a future reused on another runtime), by Arm
+// or by a Batch, goes into the second driver's wheel: left on its first
+// shard it would be inserted where the first driver's clock fires it.
+func TestTimerRearmedOnAnotherDriver(t *testing.T) {
+	d1, err := New(Config{TimerShards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d1.Close()
+	d2, err := New(Config{TimerShards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	var tm Timer
+	var w countWaker
+	d1.Arm(&tm, d1.DeadlineAfter(time.Hour), &w, 1)
+	d1.Cancel(&tm)
+	d2.Arm(&tm, d2.DeadlineAfter(time.Hour), &w, 0)
+	if n1, n2 := d1.Timers(), d2.Timers(); n1 != 0 || n2 != 1 || tm.shardOf() != &d2.shards[0] {
+		t.Fatalf("Arm on the second driver: timers %d and %d, want 0 and 1, on its hint's shard", n1, n2)
+	}
+	d2.Cancel(&tm)
+	var b Batch
+	d1.ArmDeferred(&b, &tm, time.Hour, &w)
+	d1.Flush(&b, 1)
+	if n1, n2 := d1.Timers(), d2.Timers(); n1 != 1 || n2 != 0 || tm.shardOf() != &d1.shards[1] {
+		t.Fatalf("Flush on the first driver: timers %d and %d, want 1 and 0, on its hint's shard", n1, n2)
+	}
+	d1.Cancel(&tm)
+	d1.Arm(&tm, d1.DeadlineAfter(time.Hour), &w, 0)
+	if tm.shardOf() != &d1.shards[1] {
+		t.Fatal("a timer armed again on the same driver left its shard")
+	}
+	d1.Cancel(&tm)
+}

@@ -144,6 +144,9 @@ func New(cfg Config) (*Driver, error) {
 	}
 	d.shards = make([]shard, size)
 	d.shardMask = uint32(size - 1)
+	for i := range d.shards {
+		d.shards[i].drv = d
+	}
 	// A wheel starts at tick 0; a clock may already be past it (a manual
 	// clock set before New). Position every shard at the current tick so that
 	// the first Park does not walk the wheel from zero.

@@ -28,7 +28,11 @@ type shard struct {
 	// have announced is in the wheel: Park skips such shards without their
 	// locks (the proof in doc.go covers it).
 	busy atomic.Bool
-	_    [64]byte
+
+	// drv is the driver the shard belongs to (immutable): a timer armed
+	// again finds from it whether its first shard is the arming driver's.
+	drv *Driver
+	_   [64]byte
 }
 
 // insert arms t (whose entry has its waker) at deadline.

@@ -118,8 +118,10 @@ func (d *Driver) TickTime(t timewheel.Tick) time.Time {
 // timer shard at t's first arming: timers armed with the same hint share a
 // wheel and its lock, so a scheduler passes its worker's index; a negative
 // hint spreads timers over the shards by their address. A timer armed again
-// stays on its first shard (any shard fires on time; staying means a late
-// fire on the old shard can never race with an arming on a new one).
+// on the same driver stays on its first shard (any shard fires on time;
+// staying means a late fire on the old shard can never race with an arming
+// on a new one); armed on another driver (a future reused on another
+// runtime), it takes a shard of that one, whose clock its deadline is on.
 //
 // If the deadline is earlier than what the parked holder is sleeping until,
 // Arm unparks it, so the timer is not fired late. A deadline already past
@@ -131,10 +133,7 @@ func (d *Driver) Arm(t *Timer, deadline timewheel.Tick, w Waker, hint int) {
 	if w == nil {
 		panic("corio/driver: Arm with a nil Waker")
 	}
-	s := t.shardOf()
-	if s == nil {
-		s = d.shardFor(t, hint)
-	}
+	s := d.shardOf(t, hint)
 	// A plain store: the entry is not pending, so no fire reads the
 	// waker now, and the insert's lock publishes it.
 	t.entry.Init(w)
@@ -153,6 +152,17 @@ func (d *Driver) armed(earliest timewheel.Tick) {
 	if d.bg != nil {
 		d.bg.ensureRunning(d)
 	}
+}
+
+// shardOf returns the shard to arm t, which is not pending, on: the one it
+// was armed on before if that is d's, else a new one (shardFor). A timer
+// reused on another driver must not go back to its old driver's wheel,
+// where that driver's clock, not d's, would fire it, or nothing would.
+func (d *Driver) shardOf(t *Timer, hint int) *shard {
+	if s := t.shardOf(); s != nil && s.drv == d {
+		return s
+	}
+	return d.shardFor(t, hint)
 }
 
 // shardFor picks t's shard: hint modulo the shard count, or a hash of t's
