@@ -43,6 +43,12 @@ type worker struct {
 	// it out, for the moment until it is bound on its way to the ring. Read
 	// like firstPoll, and like it never cleared.
 	displaced atomic.Pointer[taskHeader]
+	// held is the tag of the entry nextCT (or popSeeded) just popped, for
+	// runTask (current-thread only; owner-only).
+	held uintptr
+	// noHold: a task dump is reading this core's tasks, so it queues no
+	// held entries (current-thread only; owner-only; see tracing).
+	noHold bool
 	// lifoEnabled is false during the last of maxLIFOPolls LIFO polls in a
 	// row; runTask turns it on again for the next task (owner-only).
 	lifoEnabled bool
@@ -188,6 +194,28 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 			w.pushRing(prev)
 			w.mt.notifyParked()
 		}
+	}
+}
+
+// wakeLocal wakes h, a task of this worker's runtime, from inside a poll
+// on this worker (Context.Wake). On the current-thread runtime the wake
+// takes RUNNING for the core in its compare-and-swap when the task is
+// idle, and queues a held entry (see "Held entries" in doc.go): the core
+// is the only goroutine that polls the task, so the start of its next poll
+// costs no second compare-and-swap.
+func (w *worker) wakeLocal(h *taskHeader) {
+	if w.mt == nil && !w.noHold {
+		if push, held := h.state.wakeHeld(runningOn(0)); push {
+			if held {
+				w.local.pushTagged(h, heldWake)
+			} else {
+				w.local.push(h)
+			}
+		}
+		return
+	}
+	if h.state.wake() {
+		w.scheduleLocal(h)
 	}
 }
 
@@ -413,11 +441,13 @@ func (w *worker) parkSpins() int {
 func (w *worker) runTask(h *taskHeader) {
 	w.cx.budget = taskBudget
 	if w.mt == nil {
-		h.self().run(w)
+		held := w.held
+		w.held = heldNone
+		h.self().run(w, held)
 		return
 	}
 	w.lifoEnabled = true
-	h.self().run(w)
+	h.self().run(w, heldNone)
 	for n := 1; ; n++ {
 		if w.lifo.Load() == nil {
 			return // the common case, checked inline (takeLIFO is a call)
@@ -436,7 +466,7 @@ func (w *worker) runTask(h *taskHeader) {
 			w.lifoEnabled = false
 		}
 		w.stats.lifoHits++
-		t.self().run(w)
+		t.self().run(w, heldNone)
 		if !w.lifoEnabled {
 			// The run is over. A task the poll spawned into the slot
 			// (into an empty ring: see spawnLocal) is next in nextMT.

@@ -1,0 +1,267 @@
+package rt
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+// Held entries (see "Held entries" in doc.go): a task queued with its
+// RUNNING bit already taken for the worker that pops it.
+
+// TestStateHeld walks the held transitions of the state word.
+func TestStateHeld(t *testing.T) {
+	var s taskState
+	s.start()
+	s.startRun(runningOn(0))
+	s.endPoll(false) // Idle, one poll counted
+	on := runningOn(0)
+	if push, held := s.wakeHeld(on); !push || !held || s.load()&stateFlags != stateRunning || stateWorker(s.load()) != 0 {
+		t.Fatalf("wakeHeld from Idle: push %v held %v, %s", push, held, stateString(s.load()))
+	}
+	// A wake or a second local wake while held: recorded, nothing queued.
+	if s.wake() {
+		t.Fatal("wake of a held task asked for a push")
+	}
+	if push, _ := s.wakeHeld(on); push {
+		t.Fatal("wakeHeld of a held task asked for a push")
+	}
+	if s.load()&stateFlags != stateRunning|stateNotified {
+		t.Fatalf("woken while held: %s", stateString(s.load()))
+	}
+	// The start clears NOTIFIED: the poll covers those wakes.
+	if s.startHeld() != startPoll || s.load()&stateFlags != stateRunning {
+		t.Fatalf("startHeld: %s", stateString(s.load()))
+	}
+	// A yield keeps the task held (no transition at all); the poll that
+	// ends the run of yields counts it as one.
+	if s.endPollN(false, 2) != endPollIdle || statePolls(s.load()) != 3 || s.load()&stateFlags != 0 {
+		t.Fatalf("endPollN: polls %d, %s", statePolls(s.load()), stateString(s.load()))
+	}
+	// Abort of a held task: CANCELLED, no push; the start cancels.
+	s.wakeHeld(on)
+	if s.abort() {
+		t.Fatal("abort of a held task asked for a push")
+	}
+	if s.startHeld() != startCancel {
+		t.Fatalf("startHeld after abort: %s", stateString(s.load()))
+	}
+	// Release: back to Scheduled (CANCELLED kept), counted as asked.
+	var r taskState
+	r.start()
+	r.startRun(on)
+	r.releaseHeld(1)
+	if r.load()&stateFlags != stateNotified || statePolls(r.load()) != 1 || stateWorker(r.load()) != -1 {
+		t.Fatalf("releaseHeld: polls %d, %s", statePolls(r.load()), stateString(r.load()))
+	}
+	if r.startRun(on) != startPoll {
+		t.Fatal("a released entry does not start")
+	}
+	// A task a dump holds (TRACING) is queued Scheduled, not held.
+	r.endPoll(false)
+	r.lockTrace()
+	if push, held := r.wakeHeld(on); !push || held || r.load()&stateFlags != stateNotified|stateTracing {
+		t.Fatalf("wakeHeld while tracing: push %v held %v, %s", push, held, stateString(r.load()))
+	}
+	r.unlockTrace()
+	// Saturation of the added counts.
+	r.v.Store(pollCountMax<<statePollShift | stateRunning)
+	r.releaseHeld(1)
+	if statePolls(r.load()) != pollCountMax || r.load()&stateFlags != stateNotified {
+		t.Fatalf("saturated release: polls %d, %s", statePolls(r.load()), stateString(r.load()))
+	}
+}
+
+// yieldForever yields at every poll (the Context.yield path, which keeps
+// a current-thread task held) until stop is set; it counts polls and
+// cancels.
+type yieldForever struct {
+	t         testing.TB
+	g         pollGuard
+	stop      *atomic.Bool
+	cancels   atomic.Int32
+	afterPoll func()
+}
+
+func (f *yieldForever) Poll(cx *Context) (struct{}, bool) {
+	f.g.enter(f.t)
+	defer f.g.exit()
+	if f.stop != nil && f.stop.Load() {
+		return struct{}{}, true
+	}
+	var y YieldNowFuture
+	y.Poll(cx)
+	if f.afterPoll != nil {
+		f.afterPoll()
+	}
+	return struct{}{}, false
+}
+
+func (f *yieldForever) Cancel() { f.cancels.Add(1) }
+
+// yieldUntil yields at every poll until cond holds (checked at each
+// poll), then runs then and is ready.
+func yieldUntil(cond func() bool, then func()) Future[struct{}] {
+	return PollFunc(func(cx *Context) (struct{}, bool) {
+		if !cond() {
+			var y YieldNowFuture
+			y.Poll(cx)
+			return struct{}{}, false
+		}
+		if then != nil {
+			then()
+		}
+		return struct{}{}, true
+	})
+}
+
+// TestCurrentThreadAbortHeldYield: a task aborted while it sits in the
+// local queue after a yield (held) is cancelled at its next turn, once,
+// and not polled again.
+func TestCurrentThreadAbortHeldYield(t *testing.T) {
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	y := &yieldForever{t: t}
+	h := SpawnOn[struct{}](r, y)
+	var pollsAtAbort int64
+	// The aborter runs between two of y's polls: y is held then.
+	a := SpawnOn(r, yieldUntil(func() bool { return y.g.polls.Load() >= 3 }, func() {
+		pollsAtAbort = y.g.polls.Load()
+		h.Abort()
+	}))
+	BlockOn(r, a.JoinAsync())
+	out := BlockOn(r, h.JoinAsync())
+	if je, ok := out.V1.(*JoinError); !ok || !je.IsCancelled() {
+		t.Fatalf("join of the aborted task: %v", out.V1)
+	}
+	if y.cancels.Load() != 1 || y.g.polls.Load() != pollsAtAbort {
+		t.Fatalf("cancels %d, polls %d (at abort %d)", y.cancels.Load(), y.g.polls.Load(), pollsAtAbort)
+	}
+}
+
+// TestCurrentThreadHeldWakeCoalesced: wakes that land while a task waits
+// in a held entry are covered by the poll it is about to get (the start
+// clears NOTIFIED): two local wakes and a remote one before its turn cost
+// one poll, not a spurious second.
+func TestCurrentThreadHeldWakeCoalesced(t *testing.T) {
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	var polls atomic.Int32
+	var release atomic.Bool
+	var self Waker
+	h := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		polls.Add(1)
+		self = cx.Waker()
+		return struct{}{}, release.Load()
+	}))
+	waker := SpawnOn(r, yieldUntil(func() bool { return polls.Load() > 0 }, nil))
+	BlockOn(r, waker.JoinAsync())
+	wakeTwice := SpawnOn(r, PollFunc(func(cx *Context) (int, bool) {
+		cx.Wake(self) // held: RUNNING for the core
+		cx.Wake(self) // recorded in NOTIFIED
+		self.Wake()   // remote: recorded too, nothing queued
+		return 0, true
+	}))
+	BlockOn(r, wakeTwice.JoinAsync())
+	// The waiter's turn, and room for a spurious one.
+	i := 0
+	BlockOn(r, SpawnOn(r, yieldUntil(func() bool { i++; return i > 10 }, nil)).JoinAsync())
+	if n := polls.Load(); n != 2 {
+		t.Errorf("waiter polled %d times, want 2", n)
+	}
+	release.Store(true)
+	self.Wake()
+	BlockOn(r, h.JoinAsync())
+}
+
+// TestCurrentThreadDumpYielding: a dump taken while the core's queue holds
+// yielding tasks (held entries) reads them as scheduled, with their polls
+// counted, and they run on afterwards. The dump is taken from a task of
+// the runtime, between two of the yielders' polls, so nothing runs while
+// it reads them.
+func TestCurrentThreadDumpYielding(t *testing.T) {
+	r := NewCurrentThread()
+	defer r.Shutdown()
+	var stop atomic.Bool
+	const n = 4
+	ys := make([]*yieldForever, n)
+	hs := make([]*JoinHandle[struct{}], n)
+	for i := range ys {
+		ys[i] = &yieldForever{t: t, stop: &stop}
+		hs[i] = SpawnOn[struct{}](r, ys[i])
+	}
+	var d TaskDump
+	dumper := SpawnOn(r, yieldUntil(func() bool { return ys[n-1].g.polls.Load() >= 3 }, func() { d = r.Dump() }))
+	BlockOn(r, dumper.JoinAsync())
+	if len(d.Tasks) != n+1 {
+		t.Fatalf("dump: %d tasks, want %d", len(d.Tasks), n+1)
+	}
+	for i, ti := range d.Tasks {
+		if ti.ID == dumper.ID() {
+			if ti.State != TaskRunning {
+				t.Errorf("the dumping task: %+v", ti)
+			}
+			continue
+		}
+		// Its run of yields counts as one pending poll (released by
+		// the dump); without the release it would read as running.
+		if ti.State != TaskScheduled || ti.Polls != 1 || len(ti.Stack) != 1 {
+			t.Errorf("task %d: %+v, want scheduled with one poll counted", i, ti)
+		}
+	}
+	before := ys[0].g.polls.Load()
+	BlockOn(r, yieldUntil(func() bool { return ys[0].g.polls.Load() > before+2 }, nil))
+	stop.Store(true)
+	for i, h := range hs {
+		if out := BlockOn(r, h.JoinAsync()); out.V1 != nil {
+			t.Fatalf("task %d: %v", i, out.V1)
+		}
+	}
+}
+
+// TestCurrentThreadShutdownHeld: Shutdown cancels, once each, the tasks
+// of held entries — yielders left in the local queue, and joiners that
+// a cancellation woke through the core's Context while the owned list
+// was being emptied.
+func TestCurrentThreadShutdownHeld(t *testing.T) {
+	r := NewCurrentThread()
+	ys := make([]*yieldForever, 8)
+	for i := range ys {
+		ys[i] = &yieldForever{t: t}
+		SpawnOn[struct{}](r, ys[i])
+	}
+	var ws []*pending
+	var joiners []*pending
+	for i := 0; i < 8; i++ {
+		p := &pending{}
+		ws = append(ws, p)
+		k := SpawnOn[struct{}](r, p)
+		j := &pending{}
+		joiners = append(joiners, j)
+		jf := k.JoinAsync()
+		// A joiner of k: pending on k's join, counting its own cancel.
+		SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+			if _, ok := jf.Poll(cx); ok {
+				t.Error("joiner saw k complete before Shutdown")
+				return struct{}{}, true
+			}
+			j.polls.Add(1)
+			return struct{}{}, false
+		}))
+		_ = j
+	}
+	BlockOn(r, yieldUntil(func() bool { return ys[len(ys)-1].g.polls.Load() >= 2 }, nil))
+	r.Shutdown()
+	for i, y := range ys {
+		if y.cancels.Load() != 1 {
+			t.Errorf("yielder %d: %d cancels", i, y.cancels.Load())
+		}
+	}
+	for i, p := range ws {
+		if p.cancels.Load() != 1 {
+			t.Errorf("pending %d: %d cancels", i, p.cancels.Load())
+		}
+	}
+	if m := r.Metrics(); m.LiveTasks != 0 || m.Completed != m.Spawned {
+		t.Fatalf("after shutdown: %+v", m)
+	}
+}
