@@ -3,6 +3,7 @@ package rt
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Held entries (see "Held entries" in doc.go): a task queued with its
@@ -265,3 +266,123 @@ func TestCurrentThreadShutdownHeld(t *testing.T) {
 		t.Fatalf("after shutdown: %+v", m)
 	}
 }
+
+// wokenTask is pending until it has been polled want times; it registers
+// its waker at every poll and counts polls (a double poll fails the test)
+// and cancels.
+type wokenTask struct {
+	t       testing.TB
+	g       pollGuard
+	want    int64
+	waker   atomic.Pointer[Waker]
+	polled  chan struct{} // optional: receives after each poll
+	cancels atomic.Int32
+}
+
+func (f *wokenTask) Poll(cx *Context) (struct{}, bool) {
+	f.g.enter(f.t)
+	defer f.g.exit()
+	wk := cx.Waker()
+	f.waker.Store(&wk)
+	if f.polled != nil {
+		defer func() { f.polled <- struct{}{} }()
+	}
+	return struct{}{}, f.g.polls.Load() >= f.want
+}
+
+func (f *wokenTask) Cancel() { f.cancels.Add(1) }
+
+// TestMultiAbortHeldSlot: a task woken into the LIFO slot (held: the wake
+// took RUNNING) and aborted before the poll that woke it returns is
+// cancelled when the worker takes it from the slot, once, unpolled.
+func TestMultiAbortHeldSlot(t *testing.T) {
+	r := NewMultiThread(WithWorkers(1))
+	defer r.Shutdown()
+	b := &wokenTask{t: t, want: 1 << 30, polled: make(chan struct{}, 1)}
+	hb := SpawnOn[struct{}](r, b)
+	<-b.polled
+	a := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		cx.Wake(*b.waker.Load()) // into the slot, held
+		hb.Abort()               // CANCELLED on a held task: no push
+		return struct{}{}, true
+	}))
+	a.Join()
+	if _, err := hb.Join(); err == nil || !err.(*JoinError).IsCancelled() {
+		t.Fatalf("join of the aborted task: %v", err)
+	}
+	if b.cancels.Load() != 1 || b.g.polls.Load() != 1 {
+		t.Fatalf("cancels %d, polls %d", b.cancels.Load(), b.g.polls.Load())
+	}
+}
+
+// TestMultiStealHeldSlot: a task woken into the slot of a worker whose poll
+// then blocks is taken by the other worker (a parking stealer), which
+// polls it with the RUNNING bit the wake took: once, with the second wake
+// that landed meanwhile covered by that poll.
+func TestMultiStealHeldSlot(t *testing.T) {
+	r := NewMultiThread(WithWorkers(2))
+	defer r.Shutdown()
+	b := &wokenTask{t: t, want: 3, polled: make(chan struct{}, 4)}
+	hb := SpawnOn[struct{}](r, b)
+	<-b.polled
+	woke := make(chan struct{})
+	a := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		wk := *b.waker.Load()
+		cx.Wake(wk) // into this worker's slot, held
+		cx.Wake(wk) // NOTIFIED on the held task
+		close(woke)
+		// Block this worker (a misbehaving poll) until the other one
+		// has stolen and polled b.
+		<-b.polled
+		return struct{}{}, true
+	}))
+	<-woke
+	// A lone slot task wakes no parked worker: a spawn from outside does,
+	// and after running it that worker searches and takes the slot's task.
+	SpawnOn(r, PollFunc(func(*Context) (struct{}, bool) { return struct{}{}, true }))
+	a.Join()
+	if n := b.g.polls.Load(); n != 2 || hb.IsFinished() {
+		t.Fatalf("b: %d polls (finished %v), want 2 and pending", n, hb.IsFinished())
+	}
+	(*b.waker.Load()).Wake()
+	<-b.polled
+	if _, err := hb.Join(); err != nil || b.g.polls.Load() != 3 {
+		t.Fatalf("b: %v, %d polls", err, b.g.polls.Load())
+	}
+}
+
+// TestMultiShutdownHeldSlot: Shutdown cancels the task of a held entry
+// left in the slot of a worker stuck in a poll (past ShutdownTimeout),
+// once; the stuck task is cancelled by its worker when the poll returns.
+func TestMultiShutdownHeldSlot(t *testing.T) {
+	r := NewMultiThread(WithWorkers(1))
+	b := &wokenTask{t: t, want: 1 << 30, polled: make(chan struct{}, 1)}
+	SpawnOn[struct{}](r, b)
+	<-b.polled
+	entered, release := make(chan struct{}), make(chan struct{})
+	var aCancels atomic.Int32
+	SpawnOn[struct{}](r, &cancelCounting{cancels: &aCancels, poll: func(cx *Context) (struct{}, bool) {
+		cx.Wake(*b.waker.Load()) // into the slot, held
+		close(entered)
+		<-release
+		return struct{}{}, false
+	}})
+	<-entered
+	if r.ShutdownTimeout(10 * time.Millisecond) {
+		t.Fatal("Shutdown did not time out on the stuck poll")
+	}
+	if b.cancels.Load() != 1 || b.g.polls.Load() != 1 {
+		t.Fatalf("held task: cancels %d, polls %d", b.cancels.Load(), b.g.polls.Load())
+	}
+	close(release)
+	waitFor(func() bool { return aCancels.Load() == 1 })
+}
+
+// cancelCounting is a PollFunc that counts its cancels.
+type cancelCounting struct {
+	cancels *atomic.Int32
+	poll    func(cx *Context) (struct{}, bool)
+}
+
+func (c *cancelCounting) Poll(cx *Context) (struct{}, bool) { return c.poll(cx) }
+func (c *cancelCounting) Cancel()                           { c.cancels.Add(1) }

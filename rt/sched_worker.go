@@ -28,9 +28,13 @@ type worker struct {
 	unbound int
 
 	// Multi-thread only.
-	run  ringOwner                  // owner-only handle on the ring
-	ring *ring                      // immutable; stealers reach it through ringStealer
-	lifo atomic.Pointer[taskHeader] // the task the running task just woke; owner sets, owner or a parking stealer takes
+	run  ringOwner // owner-only handle on the ring
+	ring *ring     // immutable; stealers reach it through ringStealer
+	// lifo is the LIFO slot: the task the running task just woke (or
+	// spawned), as an entry (slotEntry) whose low bit tags it held (see
+	// "Held entries" in doc.go); the owner sets it, the owner or a parking
+	// stealer takes it.
+	lifo atomic.Pointer[byte]
 	// firstPoll is the last unbound task this worker took out of a LIFO
 	// slot to poll (its own or, parking, another's), published before the
 	// take so that a dump or a gauge finds the task between the slot and
@@ -43,8 +47,8 @@ type worker struct {
 	// it out, for the moment until it is bound on its way to the ring. Read
 	// like firstPoll, and like it never cleared.
 	displaced atomic.Pointer[taskHeader]
-	// held is the tag of the entry nextCT (or popSeeded) just popped, for
-	// runTask (current-thread only; owner-only).
+	// held is the tag of the entry that nextCT (or popSeeded), or nextMT
+	// from a LIFO slot, just returned, for runTask (owner-only).
 	held uintptr
 	// noHold: a task dump is reading this core's tasks, so it queues no
 	// held entries (current-thread only; owner-only; see tracing).
@@ -179,17 +183,31 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 		}
 		return
 	}
-	if cur := w.lifo.Load(); cur != nil && cur.flags.Load()&flagBound == 0 {
-		// A spawned task, never polled, is about to leave the slot for
-		// the ring, which binds it: published first, so that a dump that
-		// read the slot before the swap finds it (see "Owned tasks" in
-		// doc.go). Only when the slot holds such a task.
-		w.displaced.Store(cur)
+	w.putLIFO(h, heldNone)
+}
+
+// putLIFO puts h into the LIFO slot as an entry with tag (heldWake: the
+// wake took RUNNING for this worker). A task it displaces goes to the
+// back of the ring, as an ordinary entry (rings hold no held entries).
+func (w *worker) putLIFO(h *taskHeader, tag uintptr) {
+	if p := w.lifo.Load(); p != nil {
+		if cur, _ := slotTask(p); cur.flags.Load()&flagBound == 0 {
+			// A spawned task, never polled, is about to leave the slot
+			// for the ring, which binds it: published first, so that a
+			// dump that read the slot before the swap finds it (see
+			// "Owned tasks" in doc.go). Only when the slot holds such a
+			// task.
+			w.displaced.Store(cur)
+		}
 	}
-	if prev := w.lifo.Swap(h); prev != nil {
+	if p := w.lifo.Swap(slotEntry(h, tag)); p != nil {
 		// The displaced task goes to the back of the ring, and there is now
 		// more work here than this worker runs next: let a parked worker
 		// come and steal.
+		prev, ptag := slotTask(p)
+		if ptag != heldNone {
+			prev.state.releaseHeld(0)
+		}
 		if w.bindLeavingLIFO(prev) {
 			w.pushRing(prev)
 			w.mt.notifyParked()
@@ -197,13 +215,36 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 	}
 }
 
+// slotEntry is h as a LIFO slot entry with tag: a pointer into h, so the
+// collector keeps h alive, typed *byte so that no misaligned *taskHeader
+// exists.
+func slotEntry(h *taskHeader, tag uintptr) *byte {
+	return (*byte)(unsafe.Add(unsafe.Pointer(h), tag))
+}
+
+// slotTask splits a non-nil LIFO slot entry into its task and tag.
+func slotTask(p *byte) (*taskHeader, uintptr) { return untagEntry(unsafe.Pointer(p)) }
+
 // wakeLocal wakes h, a task of this worker's runtime, from inside a poll
 // on this worker (Context.Wake). On the current-thread runtime the wake
 // takes RUNNING for the core in its compare-and-swap when the task is
 // idle, and queues a held entry (see "Held entries" in doc.go): the core
 // is the only goroutine that polls the task, so the start of its next poll
-// costs no second compare-and-swap.
+// costs no second compare-and-swap. On a multi-thread runtime it does the
+// same when the task goes to the LIFO slot (the slot is on): whoever takes
+// the entry out of the slot — this worker after the poll, or a parking
+// stealer — polls the task with the RUNNING bit the wake took.
 func (w *worker) wakeLocal(h *taskHeader) {
+	if w.mt != nil && w.lifoEnabled {
+		if push, held := h.state.wakeHeld(runningOn(w.index)); push {
+			tag := heldNone
+			if held {
+				tag = heldWake
+			}
+			w.putLIFO(h, tag)
+		}
+		return
+	}
 	if w.mt == nil && !w.noHold {
 		if push, held := h.state.wakeHeld(runningOn(0)); push {
 			if held {
@@ -322,11 +363,12 @@ func (w *worker) spawnLocal(h *taskHeader) {
 	// would have popped it from the ring, with nothing queued ahead of it
 	// to starve; so a chain of spawns binds no task.
 	if w.lifo.Load() == nil && (w.lifoEnabled || w.ring.isEmpty()) {
-		w.lifo.Store(h)
+		e := slotEntry(h, heldNone)
+		w.lifo.Store(e)
 		// Shutdown sets shut, then empties every LIFO slot: either it
 		// finds h there or this load sees shut (both sequentially
 		// consistent), and whoever takes h from the slot cancels it.
-		if m.shut.Load() && w.lifo.CompareAndSwap(h, nil) {
+		if m.shut.Load() && w.lifo.CompareAndSwap(e, nil) {
 			r.cancelUnstarted(h)
 		}
 		return
@@ -351,22 +393,26 @@ func (w *worker) spawnLocal(h *taskHeader) {
 // published in w's firstPoll before it leaves the slot (see "Owned tasks"
 // in doc.go), and only the task published is taken: a stealer may find the
 // owner has replaced it meanwhile.
-func (w *worker) takeLIFO(v *worker) *taskHeader {
-	h := v.lifo.Load()
-	if h == nil {
-		return nil
+//
+// It also returns the entry's tag: other than heldNone, w now holds the
+// task's RUNNING bit (see "Held entries" in doc.go).
+func (w *worker) takeLIFO(v *worker) (*taskHeader, uintptr) {
+	p := v.lifo.Load()
+	if p == nil {
+		return nil, heldNone
 	}
+	h, tag := slotTask(p)
 	unbound := h.flags.Load()&flagBound == 0
 	if unbound {
 		w.firstPoll.Store(h)
 	}
-	if v.lifo.CompareAndSwap(h, nil) {
-		return h
+	if v.lifo.CompareAndSwap(p, nil) {
+		return h, tag
 	}
 	if unbound {
 		w.firstPoll.Store(nil) // h is elsewhere: not twice in a gauge
 	}
-	return nil
+	return nil, heldNone
 }
 
 // bindLeavingLIFO binds h, a task taken out of a LIFO slot that goes to a
@@ -447,16 +493,21 @@ func (w *worker) runTask(h *taskHeader) {
 		return
 	}
 	w.lifoEnabled = true
-	h.self().run(w, heldNone)
+	held := w.held
+	w.held = heldNone
+	h.self().run(w, held)
 	for n := 1; ; n++ {
 		if w.lifo.Load() == nil {
 			return // the common case, checked inline (takeLIFO is a call)
 		}
-		t := w.takeLIFO(w)
+		t, tag := w.takeLIFO(w)
 		if t == nil {
 			return // a parking worker took it
 		}
 		if w.cx.budget == 0 {
+			if tag != heldNone {
+				t.state.releaseHeld(0) // the ring holds ordinary entries
+			}
 			if w.bindLeavingLIFO(t) {
 				w.pushRing(t) // out of budget: wait in the ring
 			}
@@ -466,7 +517,7 @@ func (w *worker) runTask(h *taskHeader) {
 			w.lifoEnabled = false
 		}
 		w.stats.lifoHits++
-		t.self().run(w, heldNone)
+		t.self().run(w, tag)
 		if !w.lifoEnabled {
 			// The run is over. A task the poll spawned into the slot
 			// (into an empty ring: see spawnLocal) is next in nextMT.
