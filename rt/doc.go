@@ -479,9 +479,13 @@
 // held slot entry as running on the slot's worker (the dump cannot make a
 // worker hand the bit back), and so does it for the moment a stealer takes
 // it over. Measured the same way (7 rounds): multi-thread(2) ping_pong
-// 163.5 to 157.9 ns per round trip; the slot's own swap and
-// compare-and-swap remain, two locked instructions per wake-up that the
-// current-thread runtime does without.
+// 163.5 to 157.9 ns per round trip; the public slot's own swap and
+// compare-and-swap remained, two locked instructions per wake-up that the
+// current-thread runtime does without, which the private slot (see "LIFO
+// slot") removes where no worker searches. A task in the private slot is
+// held the same way, and Shutdown meets it running on the owned list: its
+// worker cancels it when it takes it (startHeld sees CANCELLED), or as it
+// stops.
 //
 // # Waker rules
 //
@@ -623,12 +627,28 @@
 // entries"): the wake's compare-and-swap took its RUNNING bit. Such a
 // capped wake notifies a parked worker only if the ring then holds more
 // than that task (which this worker runs next anyway). The slot is
-// an atomic pointer: a searching worker that found nothing in the rings and
-// the inject queue takes a task left in another worker's slot (after one
-// Gosched, to let the owner run it first), so a worker stuck in a long poll
-// does not strand the task it just woke. (A lone LIFO task does not wake a
-// parked worker, so it waits for the current poll if every other worker is
-// parked.)
+// two words. The public one is an atomic pointer: a searching worker that
+// found nothing in the rings and the inject queue takes a task left in
+// another worker's public slot (after one Gosched, to let the owner run it
+// first), so a worker stuck in a long poll does not strand the task it
+// just woke. The private one (worker.next) is a plain field only its
+// owner touches: a wake puts its task there when no worker is searching
+// at that moment (one load of the idle word) and the public slot is
+// empty, and the owner takes it after the poll with no atomic operation
+// (a task spawned from a poll, and a wake while a worker searches, still
+// go to the public slot). Nobody else sees the private slot, so a task in
+// it waits for the current poll even if another worker goes idle during
+// that poll: Tokio's LIFO slot, which is never stolen from. Before, a
+// worker that went idle during a long poll could take it (a lone slot
+// task never woke a parked worker, so it waited for the poll anyway when
+// every other worker stayed parked). The private slot saves the
+// public slot's swap and compare-and-swap, two locked instructions per
+// wake-up: multi-thread(2) ping_pong went from 157.9 to 141.4 ns per
+// round trip (asyncbench -clock cpu, 7 rounds alternated, medians), where
+// the current-thread runtime, which has no slot atomics, takes 141. A task
+// left in the private slot by a poll that panicked is the worker's next
+// pick; a worker that stops (Shutdown) cancels one left there, since it
+// holds the task's RUNNING bit.
 //
 // Searching and parking (Tokio's Idle, Go's spinning Ms). One atomic word
 // counts searching and unparked workers. A worker with no local work becomes a
@@ -1081,8 +1101,8 @@
 //     current-thread runtime.
 //   - Notifying a parked worker for every LIFO placement: it would wake a
 //     worker for each message of a ping-pong pair that the current worker runs
-//     next anyway (Tokio does not either); a lone LIFO task is instead
-//     stealable by a worker about to park.
+//     next anyway (Tokio does not either); a lone LIFO task in the public
+//     slot is instead stealable by a worker about to park.
 //
 // # Sources
 //

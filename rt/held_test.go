@@ -315,6 +315,30 @@ func TestMultiAbortHeldSlot(t *testing.T) {
 	}
 }
 
+// TestMultiPrivateSlotAfterPanic: a task woken into the private LIFO slot
+// (nobody searches: one worker) by a poll that then panics is run by the
+// worker's next pick, not stranded with the RUNNING bit the wake took.
+func TestMultiPrivateSlotAfterPanic(t *testing.T) {
+	r := NewMultiThread(WithWorkers(1))
+	defer r.Shutdown()
+	b := &wokenTask{t: t, want: 2, polled: make(chan struct{}, 2)}
+	hb := SpawnOn[struct{}](r, b)
+	<-b.polled
+	a := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
+		cx.Wake(*b.waker.Load())
+		if cx.w.next == nil {
+			t.Error("the wake did not use the private slot")
+		}
+		panic("after the wake")
+	}))
+	if _, err := a.Join(); err == nil {
+		t.Fatal("the panicking task did not fail")
+	}
+	if _, err := hb.Join(); err != nil || b.g.polls.Load() != 2 {
+		t.Fatalf("woken task: %v, %d polls", err, b.g.polls.Load())
+	}
+}
+
 // TestMultiStealHeldSlot: a task woken into the slot of a worker whose poll
 // then blocks is taken by the other worker (a parking stealer), which
 // polls it with the RUNNING bit the wake took: once, with the second wake
@@ -327,9 +351,14 @@ func TestMultiStealHeldSlot(t *testing.T) {
 	<-b.polled
 	woke := make(chan struct{})
 	a := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
-		wk := *b.waker.Load()
-		cx.Wake(wk) // into this worker's slot, held
-		cx.Wake(wk) // NOTIFIED on the held task
+		// What Context.Wake does while another worker searches (else the
+		// task would go to the private slot, which nobody steals from).
+		bh := &hb.task().taskHeader
+		if push, held := bh.state.wakeHeld(runningOn(cx.w.index)); !push || !held {
+			t.Error("wakeHeld of an idle task did not hold it")
+		}
+		cx.w.putLIFO(bh, heldWake) // into this worker's public slot, held
+		cx.Wake(*b.waker.Load())   // NOTIFIED on the held task
 		close(woke)
 		// Block this worker (a misbehaving poll) until the other one
 		// has stolen and polled b.
@@ -351,31 +380,46 @@ func TestMultiStealHeldSlot(t *testing.T) {
 	}
 }
 
-// TestMultiShutdownHeldSlot: Shutdown cancels the task of a held entry
-// left in the slot of a worker stuck in a poll (past ShutdownTimeout),
-// once; the stuck task is cancelled by its worker when the poll returns.
+// TestMultiShutdownHeldSlot: Shutdown cancels, once, the task of a held
+// entry left in the (public) LIFO slot of a worker stuck in a poll past
+// ShutdownTimeout; a task in the stuck worker's private slot is cancelled
+// by that worker when the poll returns, as is the stuck task.
 func TestMultiShutdownHeldSlot(t *testing.T) {
-	r := NewMultiThread(WithWorkers(1))
-	b := &wokenTask{t: t, want: 1 << 30, polled: make(chan struct{}, 1)}
-	SpawnOn[struct{}](r, b)
-	<-b.polled
-	entered, release := make(chan struct{}), make(chan struct{})
-	var aCancels atomic.Int32
-	SpawnOn[struct{}](r, &cancelCounting{cancels: &aCancels, poll: func(cx *Context) (struct{}, bool) {
-		cx.Wake(*b.waker.Load()) // into the slot, held
-		close(entered)
-		<-release
-		return struct{}{}, false
-	}})
-	<-entered
-	if r.ShutdownTimeout(10 * time.Millisecond) {
-		t.Fatal("Shutdown did not time out on the stuck poll")
+	for _, public := range []bool{true, false} {
+		r := NewMultiThread(WithWorkers(1))
+		b := &wokenTask{t: t, want: 1 << 30, polled: make(chan struct{}, 1)}
+		hb := SpawnOn[struct{}](r, b)
+		<-b.polled
+		entered, release := make(chan struct{}), make(chan struct{})
+		var aCancels atomic.Int32
+		SpawnOn[struct{}](r, &cancelCounting{cancels: &aCancels, poll: func(cx *Context) (struct{}, bool) {
+			if public {
+				// What a wake does while another worker searches.
+				bh := &hb.task().taskHeader
+				if push, held := bh.state.wakeHeld(runningOn(cx.w.index)); !push || !held {
+					t.Error("wakeHeld of an idle task did not hold it")
+				}
+				cx.w.putLIFO(bh, heldWake)
+			} else {
+				cx.Wake(*b.waker.Load()) // nobody searches: the private slot
+			}
+			close(entered)
+			<-release
+			return struct{}{}, false
+		}})
+		<-entered
+		if r.ShutdownTimeout(10 * time.Millisecond) {
+			t.Fatal("Shutdown did not time out on the stuck poll")
+		}
+		if want := map[bool]int32{true: 1, false: 0}[public]; b.cancels.Load() != want || b.g.polls.Load() != 1 {
+			t.Errorf("public %v: held task: cancels %d (want %d), polls %d", public, b.cancels.Load(), want, b.g.polls.Load())
+		}
+		close(release)
+		waitFor(func() bool { return aCancels.Load() == 1 && b.cancels.Load() == 1 })
+		if b.g.polls.Load() != 1 {
+			t.Errorf("public %v: the held task was polled after Shutdown", public)
+		}
 	}
-	if b.cancels.Load() != 1 || b.g.polls.Load() != 1 {
-		t.Fatalf("held task: cancels %d, polls %d", b.cancels.Load(), b.g.polls.Load())
-	}
-	close(release)
-	waitFor(func() bool { return aCancels.Load() == 1 })
 }
 
 // cancelCounting is a PollFunc that counts its cancels.

@@ -234,6 +234,13 @@ func (w *worker) runMT() {
 		w.fenceOffline()
 		w.parkMT()
 	}
+	if h := w.next; h != nil {
+		// A panic ended the last batch after a wake into the private
+		// slot: this worker holds the task's RUNNING bit, so it cancels
+		// the task (Shutdown finds it running on the owned list).
+		w.next = nil
+		h.self().cancelTask(w)
+	}
 	fenceLeave(w)
 	w.stats.flush(&m.r.stats)
 }
@@ -242,6 +249,12 @@ func (w *worker) runMT() {
 // then a task left in the LIFO slot (after a panic); the ring; a batch from
 // the inject queue; finally stealing (as a searcher, if allowed).
 func (w *worker) nextMT() *taskHeader {
+	if h := w.next; h != nil {
+		// Left in the private slot by a poll that panicked after its wake
+		// (runTask takes it otherwise).
+		w.next, w.held = nil, heldWake
+		return h
+	}
 	w.tick++
 	if w.tick%w.interval == 0 {
 		if h := w.rt.inject.pop(); h != nil {

@@ -35,6 +35,11 @@ type worker struct {
 	// "Held entries" in doc.go); the owner sets it, the owner or a parking
 	// stealer takes it.
 	lifo atomic.Pointer[byte]
+	// next is the private LIFO slot (owner-only, no atomics): a task
+	// woken from a poll on this worker while no worker searches, held for
+	// this worker (see "LIFO slot" in doc.go). At most one of next and
+	// lifo holds a woken task.
+	next *taskHeader
 	// firstPoll is the last unbound task this worker took out of a LIFO
 	// slot to poll (its own or, parking, another's), published before the
 	// take so that a dump or a gauge finds the task between the slot and
@@ -190,6 +195,7 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 // wake took RUNNING for this worker). A task it displaces goes to the
 // back of the ring, as an ordinary entry (rings hold no held entries).
 func (w *worker) putLIFO(h *taskHeader, tag uintptr) {
+	w.displaceNext()
 	if p := w.lifo.Load(); p != nil {
 		if cur, _ := slotTask(p); cur.flags.Load()&flagBound == 0 {
 			// A spawned task, never polled, is about to leave the slot
@@ -215,6 +221,23 @@ func (w *worker) putLIFO(h *taskHeader, tag uintptr) {
 	}
 }
 
+// displaceNext moves the task in the private LIFO slot, if any, to the
+// back of the ring, as a wake displaces the slot's task (putLIFO): the
+// task woken last runs next. Its RUNNING bit is released (rings hold
+// ordinary entries).
+func (w *worker) displaceNext() {
+	prev := w.next
+	if prev == nil {
+		return
+	}
+	w.next = nil
+	prev.state.releaseHeld(0)
+	if w.bindLeavingLIFO(prev) {
+		w.pushRing(prev)
+		w.mt.notifyParked()
+	}
+}
+
 // slotEntry is h as a LIFO slot entry with tag: a pointer into h, so the
 // collector keeps h alive, typed *byte so that no misaligned *taskHeader
 // exists.
@@ -237,6 +260,15 @@ func slotTask(p *byte) (*taskHeader, uintptr) { return untagEntry(unsafe.Pointer
 func (w *worker) wakeLocal(h *taskHeader) {
 	if w.mt != nil && w.lifoEnabled {
 		if push, held := h.state.wakeHeld(runningOn(w.index)); push {
+			if held && w.lifo.Load() == nil && numSearching(w.mt.idle.state.Load()) == 0 {
+				// Nobody searches, so nobody would look in the slot
+				// before this worker takes the task after the poll: the
+				// private slot, with no atomic swap to fill it and no
+				// compare-and-swap to empty it.
+				w.displaceNext()
+				w.next = h
+				return
+			}
 			tag := heldNone
 			if held {
 				tag = heldWake
@@ -362,7 +394,7 @@ func (w *worker) spawnLocal(h *taskHeader) {
 	// run after that poll, and nextMT takes the slot's task next, as it
 	// would have popped it from the ring, with nothing queued ahead of it
 	// to starve; so a chain of spawns binds no task.
-	if w.lifo.Load() == nil && (w.lifoEnabled || w.ring.isEmpty()) {
+	if w.lifo.Load() == nil && w.next == nil && (w.lifoEnabled || w.ring.isEmpty()) {
 		e := slotEntry(h, heldNone)
 		w.lifo.Store(e)
 		// Shutdown sets shut, then empties every LIFO slot: either it
@@ -497,12 +529,16 @@ func (w *worker) runTask(h *taskHeader) {
 	w.held = heldNone
 	h.self().run(w, held)
 	for n := 1; ; n++ {
-		if w.lifo.Load() == nil {
-			return // the common case, checked inline (takeLIFO is a call)
-		}
-		t, tag := w.takeLIFO(w)
-		if t == nil {
-			return // a parking worker took it
+		t, tag := w.next, heldWake
+		if t != nil {
+			w.next = nil // the private slot: no atomics
+		} else {
+			if w.lifo.Load() == nil {
+				return // the common case, checked inline (takeLIFO is a call)
+			}
+			if t, tag = w.takeLIFO(w); t == nil {
+				return // a parking worker took it
+			}
 		}
 		if w.cx.budget == 0 {
 			if tag != heldNone {
