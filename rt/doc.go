@@ -636,9 +636,9 @@
 // at that moment (one load of the idle word) and the public slot is
 // empty, and the owner takes it after the poll with no atomic operation
 // (a task spawned from a poll, and a wake while a worker searches, still
-// go to the public slot). Nobody else sees the private slot, so a task in
-// it waits for the current poll even if another worker goes idle during
-// that poll: Tokio's LIFO slot, which is never stolen from. Before, a
+// go to the public slot). Nobody else sees the private slot (QueueDepth
+// does not count it either), so a task in it waits for the current poll
+// even if another worker goes idle during that poll: Tokio's LIFO slot, which is never stolen from. Before, a
 // worker that went idle during a long poll could take it (a lone slot
 // task never woke a parked worker, so it waited for the poll anyway when
 // every other worker stayed parked). The private slot saves the

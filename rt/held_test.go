@@ -339,6 +339,16 @@ func TestMultiPrivateSlotAfterPanic(t *testing.T) {
 	}
 }
 
+// wakeIntoPublicSlot wakes the idle task h from a poll on a multi-thread
+// worker as Context.Wake does while another worker searches: a held entry
+// in the worker's public LIFO slot.
+func wakeIntoPublicSlot(t *testing.T, cx *Context, h *taskHeader) {
+	if push, held := h.state.wakeHeld(runningOn(cx.w.index)); !push || !held {
+		t.Error("wakeHeld of an idle task did not hold it")
+	}
+	cx.w.putLIFO(h, heldWake)
+}
+
 // TestMultiStealHeldSlot: a task woken into the slot of a worker whose poll
 // then blocks is taken by the other worker (a parking stealer), which
 // polls it with the RUNNING bit the wake took: once, with the second wake
@@ -353,12 +363,8 @@ func TestMultiStealHeldSlot(t *testing.T) {
 	a := SpawnOn(r, PollFunc(func(cx *Context) (struct{}, bool) {
 		// What Context.Wake does while another worker searches (else the
 		// task would go to the private slot, which nobody steals from).
-		bh := &hb.task().taskHeader
-		if push, held := bh.state.wakeHeld(runningOn(cx.w.index)); !push || !held {
-			t.Error("wakeHeld of an idle task did not hold it")
-		}
-		cx.w.putLIFO(bh, heldWake) // into this worker's public slot, held
-		cx.Wake(*b.waker.Load())   // NOTIFIED on the held task
+		wakeIntoPublicSlot(t, cx, &hb.task().taskHeader)
+		cx.Wake(*b.waker.Load()) // NOTIFIED on the held task
 		close(woke)
 		// Block this worker (a misbehaving poll) until the other one
 		// has stolen and polled b.
@@ -395,11 +401,7 @@ func TestMultiShutdownHeldSlot(t *testing.T) {
 		SpawnOn[struct{}](r, &cancelCounting{cancels: &aCancels, poll: func(cx *Context) (struct{}, bool) {
 			if public {
 				// What a wake does while another worker searches.
-				bh := &hb.task().taskHeader
-				if push, held := bh.state.wakeHeld(runningOn(cx.w.index)); !push || !held {
-					t.Error("wakeHeld of an idle task did not hold it")
-				}
-				cx.w.putLIFO(bh, heldWake)
+				wakeIntoPublicSlot(t, cx, &hb.task().taskHeader)
 			} else {
 				cx.Wake(*b.waker.Load()) // nobody searches: the private slot
 			}
