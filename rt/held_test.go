@@ -1,6 +1,9 @@
 package rt
 
 import (
+	"math/rand"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -432,3 +435,118 @@ type cancelCounting struct {
 
 func (c *cancelCounting) Poll(cx *Context) (struct{}, bool) { return c.poll(cx) }
 func (c *cancelCounting) Cancel()                           { c.cancels.Add(1) }
+
+// TestHeldStateRaces is TestStateRacesWithShutdown with held entries: the
+// wakers queue held entries (wakeHeld) as well as ordinary ones, the runner
+// keeps RUNNING after some of its polls (a yield on the current-thread
+// core) and starts held entries with startHeld, while other goroutines
+// wake, abort and shut the task down. The task is never run twice at once,
+// never popped from a held entry without RUNNING, and completes once.
+func TestHeldStateRaces(t *testing.T) {
+	for seed := int64(0); seed < 500; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		var s taskState
+		queue := make(chan bool, 8) // true: a held entry
+		var completions, running atomic.Int32
+		stop := make(chan struct{})
+		runnerDone := make(chan struct{})
+		keep := make([]bool, 64) // the runner's yields, drawn up front
+		for i := range keep {
+			keep[i] = rng.Intn(3) == 0
+		}
+		go func() {
+			defer close(runnerDone)
+			for polls := 0; ; polls++ {
+				var held bool
+				select {
+				case held = <-queue:
+				case <-stop:
+					return
+				}
+				var st startResult
+				if held {
+					if s.load()&(stateRunning|stateComplete) != stateRunning {
+						t.Errorf("seed %d: held entry in state %s", seed, stateString(s.load()))
+						return
+					}
+					st = s.startHeld()
+				} else {
+					st = s.startRun(0)
+				}
+				switch st {
+				case startSkip:
+					if v := s.load(); v&stateCancelled == 0 {
+						t.Errorf("seed %d: stale entry without shutdown: %s", seed, stateString(v))
+					}
+					continue
+				case startCancel:
+					completions.Add(1)
+					s.complete(true)
+					continue
+				}
+				if running.Add(1) != 1 {
+					t.Errorf("seed %d: concurrent run", seed)
+				}
+				running.Add(-1)
+				if keep[polls%len(keep)] && s.load()&stateCancelled == 0 {
+					queue <- true // a yield: RUNNING kept, no transition
+					continue
+				}
+				switch s.endPoll(false) {
+				case endPollReschedule:
+					queue <- false
+				case endPollCancel:
+					completions.Add(1)
+					s.complete(true)
+				}
+			}
+		}()
+		s.start()
+		queue <- false
+		var wg sync.WaitGroup
+		for g := 0; g < 3; g++ {
+			seq := make([]int, 20)
+			for i := range seq {
+				seq[i] = rng.Intn(10)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, o := range seq {
+					switch {
+					case o < 4:
+						if s.wake() {
+							queue <- false
+						}
+					case o < 7:
+						if push, held := s.wakeHeld(runningOn(0)); push {
+							queue <- held
+						}
+					case o < 9:
+						if s.abort() {
+							queue <- false
+						}
+					default:
+						if s.shutdown() {
+							completions.Add(1)
+							s.complete(true)
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if s.shutdown() {
+			completions.Add(1)
+			s.complete(true)
+		}
+		for s.load()&stateComplete == 0 {
+			runtime.Gosched()
+		}
+		close(stop)
+		<-runnerDone
+		if c := completions.Load(); c != 1 {
+			t.Fatalf("seed %d: %d completions", seed, c)
+		}
+	}
+}
