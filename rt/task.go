@@ -504,7 +504,9 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T], held uintptr) {
 	fs := t.frames()
 	fs0 := fs
 	v, ok := drive(cx, &fs, fut)
-	cx.flushTimers() // before the task can run elsewhere (endPoll, finish)
+	if !cx.timers.Empty() { // inline: most polls arm no timer, and flushTimers is a call
+		cx.flushTimers() // before the task can run elsewhere (endPoll, finish)
+	}
 	if fs != fs0 && !ok {
 		t.setFrames(fs)
 	}
