@@ -638,12 +638,13 @@
 // (a task spawned from a poll, and a wake while a worker searches, still
 // go to the public slot). Nobody else sees the private slot (QueueDepth
 // does not count it either), so a task in it waits for the current poll
-// even if another worker goes idle during that poll: Tokio's LIFO slot, which is never stolen from. Before, a
-// worker that went idle during a long poll could take it (a lone slot
-// task never woke a parked worker, so it waited for the poll anyway when
-// every other worker stayed parked). The private slot saves the
-// public slot's swap and compare-and-swap, two locked instructions per
-// wake-up: multi-thread(2) ping_pong went from 157.9 to 141.4 ns per
+// even if another worker goes idle during that poll: Tokio's LIFO slot,
+// which is never stolen from. Before, a worker that went idle during a
+// long poll could take it (a lone slot task never woke a parked worker,
+// so it waited for the poll anyway when every other worker stayed
+// parked). The private slot saves the public slot's swap and
+// compare-and-swap, two locked instructions per wake-up: multi-thread(2)
+// ping_pong went from 157.9 to 141.4 ns per
 // round trip (asyncbench -clock cpu, 7 rounds alternated, medians), where
 // the current-thread runtime, which has no slot atomics, takes 141. A task
 // left in the private slot by a poll that panicked is the worker's next
