@@ -1,9 +1,6 @@
 package rt
 
 import (
-	"math/rand"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,12 +19,12 @@ func TestStateHeld(t *testing.T) {
 	if push, held := s.wakeHeld(on); !push || !held || s.load()&stateFlags != stateRunning || stateWorker(s.load()) != 0 {
 		t.Fatalf("wakeHeld from Idle: push %v held %v, %s", push, held, stateString(s.load()))
 	}
-	// A wake or a second local wake while held: recorded, nothing queued.
+	// A second local wake or a wake while held: recorded, nothing queued.
+	if push, _ := s.wakeHeld(on); push || s.load()&stateFlags != stateRunning|stateNotified {
+		t.Fatalf("wakeHeld of a held task: push %v, %s", push, stateString(s.load()))
+	}
 	if s.wake() {
 		t.Fatal("wake of a held task asked for a push")
-	}
-	if push, _ := s.wakeHeld(on); push {
-		t.Fatal("wakeHeld of a held task asked for a push")
 	}
 	if s.load()&stateFlags != stateRunning|stateNotified {
 		t.Fatalf("woken while held: %s", stateString(s.load()))
@@ -444,109 +441,6 @@ func (c *cancelCounting) Cancel()                           { c.cancels.Add(1) }
 // never popped from a held entry without RUNNING, and completes once.
 func TestHeldStateRaces(t *testing.T) {
 	for seed := int64(0); seed < 500; seed++ {
-		rng := rand.New(rand.NewSource(seed))
-		var s taskState
-		queue := make(chan bool, 8) // true: a held entry
-		var completions, running atomic.Int32
-		stop := make(chan struct{})
-		runnerDone := make(chan struct{})
-		keep := make([]bool, 64) // the runner's yields, drawn up front
-		for i := range keep {
-			keep[i] = rng.Intn(3) == 0
-		}
-		go func() {
-			defer close(runnerDone)
-			for polls := 0; ; polls++ {
-				var held bool
-				select {
-				case held = <-queue:
-				case <-stop:
-					return
-				}
-				var st startResult
-				if held {
-					if s.load()&(stateRunning|stateComplete) != stateRunning {
-						t.Errorf("seed %d: held entry in state %s", seed, stateString(s.load()))
-						return
-					}
-					st = s.startHeld()
-				} else {
-					st = s.startRun(0)
-				}
-				switch st {
-				case startSkip:
-					if v := s.load(); v&stateCancelled == 0 {
-						t.Errorf("seed %d: stale entry without shutdown: %s", seed, stateString(v))
-					}
-					continue
-				case startCancel:
-					completions.Add(1)
-					s.complete(true)
-					continue
-				}
-				if running.Add(1) != 1 {
-					t.Errorf("seed %d: concurrent run", seed)
-				}
-				running.Add(-1)
-				if keep[polls%len(keep)] && s.load()&stateCancelled == 0 {
-					queue <- true // a yield: RUNNING kept, no transition
-					continue
-				}
-				switch s.endPoll(false) {
-				case endPollReschedule:
-					queue <- false
-				case endPollCancel:
-					completions.Add(1)
-					s.complete(true)
-				}
-			}
-		}()
-		s.start()
-		queue <- false
-		var wg sync.WaitGroup
-		for g := 0; g < 3; g++ {
-			seq := make([]int, 20)
-			for i := range seq {
-				seq[i] = rng.Intn(10)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for _, o := range seq {
-					switch {
-					case o < 4:
-						if s.wake() {
-							queue <- false
-						}
-					case o < 7:
-						if push, held := s.wakeHeld(runningOn(0)); push {
-							queue <- held
-						}
-					case o < 9:
-						if s.abort() {
-							queue <- false
-						}
-					default:
-						if s.shutdown() {
-							completions.Add(1)
-							s.complete(true)
-						}
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if s.shutdown() {
-			completions.Add(1)
-			s.complete(true)
-		}
-		for s.load()&stateComplete == 0 {
-			runtime.Gosched()
-		}
-		close(stop)
-		<-runnerDone
-		if c := completions.Load(); c != 1 {
-			t.Fatalf("seed %d: %d completions", seed, c)
-		}
+		stateRace(t, seed, true)
 	}
 }
