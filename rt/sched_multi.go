@@ -249,18 +249,19 @@ func (w *worker) runMT() {
 // then a task left in the LIFO slot (after a panic); the ring; a batch from
 // the inject queue; finally stealing (as a searcher, if allowed).
 func (w *worker) nextMT() *taskHeader {
-	if h := w.next; h != nil {
-		// Left in the private slot by a poll that panicked after its wake
-		// (runTask takes it otherwise).
-		w.next, w.held = nil, heldWake
-		return h
-	}
 	w.tick++
 	if w.tick%w.interval == 0 {
 		if h := w.rt.inject.pop(); h != nil {
 			w.stats.injectTakes++
 			return w.found(h)
 		}
+	}
+	if h := w.next; h != nil {
+		// Woken into the private slot during the last poll of a LIFO run
+		// (see wakeLocal), or left there by a poll that panicked after its
+		// wake: the ring's next pop, as it would have been.
+		w.next, w.held = nil, heldWake
+		return h
 	}
 	if w.lifo.Load() != nil { // inline: takeLIFO is a call
 		if h, tag := w.takeLIFO(w); h != nil {

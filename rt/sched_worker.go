@@ -258,26 +258,35 @@ func slotTask(p *byte) (*taskHeader, uintptr) { return untagEntry(unsafe.Pointer
 // the entry out of the slot — this worker after the poll, or a parking
 // stealer — polls the task with the RUNNING bit the wake took.
 func (w *worker) wakeLocal(h *taskHeader) {
-	if w.mt != nil && w.lifoEnabled {
-		if push, held := h.state.wakeHeld(runningOn(w.index)); push {
-			if held && w.lifo.Load() == nil && numSearching(w.mt.idle.state.Load()) == 0 {
-				// Nobody searches, so nobody would look in the slot
-				// before this worker takes the task after the poll: the
-				// private slot, with no atomic swap to fill it and no
-				// compare-and-swap to empty it.
-				w.displaceNext()
-				w.next = h
-				return
+	if m := w.mt; m != nil {
+		// The private slot: nobody searches, the public slot is empty, and
+		// either the slot is on, or it is off (the last LIFO poll of a
+		// run) and the ring is empty, so that the task would be the ring's
+		// next pop anyway (as spawnLocal does for a spawn).
+		private := w.lifo.Load() == nil && numSearching(m.idle.state.Load()) == 0 &&
+			(w.lifoEnabled || (w.next == nil && w.ring.isEmpty()))
+		if w.lifoEnabled || private {
+			if push, held := h.state.wakeHeld(runningOn(w.index)); push {
+				switch {
+				case held && private:
+					w.displaceNext()
+					w.next = h
+				case !w.lifoEnabled:
+					w.scheduleLocal(h) // a dump holds it (TRACING): the ring
+				case held:
+					w.putLIFO(h, heldWake)
+				default:
+					w.putLIFO(h, heldNone)
+				}
 			}
-			tag := heldNone
-			if held {
-				tag = heldWake
-			}
-			w.putLIFO(h, tag)
+			return
+		}
+		if h.state.wake() {
+			w.scheduleLocal(h)
 		}
 		return
 	}
-	if w.mt == nil && !w.noHold {
+	if !w.noHold {
 		if push, held := h.state.wakeHeld(runningOn(0)); push {
 			if held {
 				w.local.pushTagged(h, heldWake)
