@@ -444,3 +444,27 @@ func TestHeldStateRaces(t *testing.T) {
 		stateRace(t, seed, true)
 	}
 }
+
+// TestLIFOCapFairWithPrivateSlot: on one worker a local ping-pong pair
+// shares it with a task that yields at every poll (so it sits in the ring):
+// the wake of the last LIFO poll of each run goes behind the yielder (the
+// private slot takes it only when the ring is empty), so the yielder is
+// polled about once a round trip (a private slot that took the capped wake
+// regardless let it run about once every four).
+func TestLIFOCapFairWithPrivateSlot(t *testing.T) {
+	const rounds = 2000
+	r := NewMultiThread(WithWorkers(1))
+	defer r.Shutdown()
+	var stop atomic.Bool
+	y := &yieldForever{t: t, stop: &stop}
+	hy := SpawnOn[struct{}](r, y)
+	waitFor(func() bool { return y.g.polls.Load() > 0 })
+	before := y.g.polls.Load()
+	pingPong(r, rounds, true)
+	during := y.g.polls.Load() - before
+	stop.Store(true)
+	hy.Join()
+	if during < rounds/2 {
+		t.Fatalf("the yielder was polled %d times during %d local round trips (want >= %d)", during, rounds, rounds/2)
+	}
+}
