@@ -233,9 +233,7 @@ func (cx *Context) Wake(w Waker) {
 	if wk := cx.w; wk != nil {
 		if tw, ok := w.(taskWaker); ok {
 			if h := tw.header(); h.rt == cx.rt {
-				if h.state.wake() {
-					wk.scheduleLocal(h)
-				}
+				wk.wakeLocal(h)
 				return
 			}
 		}

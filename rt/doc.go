@@ -419,6 +419,10 @@
 //	shutdown Idle or Scheduled      -> Running|CANCELLED    Shutdown cancels; a queued entry goes stale
 //	shutdown Running*               -> same|CANCELLED       its runner cancels after the poll
 //	lockTrace Idle or Scheduled(|CANCELLED) -> same|TRACING  a task dump reads the future
+//	wakeHeld Idle (not TRACING)     -> Running              waker queues a held entry
+//	startHeld Running(Notified)     -> Running              popper of a held entry polls
+//	startHeld with CANCELLED        -> unchanged            popper cancels
+//	releaseHeld Running*            -> Scheduled(|CANCELLED) the entry becomes ordinary
 //
 // TRACING (a fifth bit) keeps startRun and shutdown from taking RUNNING while
 // a dump reads the future; they wait for it to clear. Above the five bits the
@@ -435,6 +439,53 @@
 // queue entry becomes stale; whoever pops it later finds RUNNING or COMPLETE
 // and drops it. No other transition leaves a stale entry, so apart from it a
 // task is in at most one queue and never polled by two goroutines at once.
+//
+// Held entries. A queue entry may carry its task's RUNNING bit: the worker
+// that pops it is to poll the task next and nobody else may, so the bit is
+// taken (or kept) when the task is queued instead of when it is popped, and
+// the pop costs no compare-and-swap. The current-thread core's local queue
+// holds two kinds, tagged in the low bits of the entry's pointer
+// (localQueue): a task woken through Context.Wake from a poll on the core
+// (wakeHeld takes Idle to Running in the wake's one CAS, where wake and
+// startRun took two), and a task whose poll ended in a yield
+// (Context.yield), which keeps RUNNING and goes to the back of the queue
+// with no atomic operation at all (endPoll's CAS and the next startRun's
+// are both gone). The popper then only loads the word (startHeld): CANCELLED
+// means an abort or Shutdown came meanwhile, and the task is cancelled;
+// NOTIFIED, set by a wake that landed while the task waited (it saw
+// RUNNING, so it queued nothing), is cleared, since the poll about to start
+// covers it. What changes for the rest of the runtime: such a task reads
+// as running (to an aborter, who sets CANCELLED and leaves the cancel to
+// the popper; to Shutdown, which holds the core and cancels the held
+// entries' tasks itself, including joiners that its own cancellations wake
+// through the core's Context; to a task dump, so the core hands the bits
+// back before a dump copies its lists, releaseHeld, and queues no held
+// entries until the dump has read the futures), and a run of polls that
+// each end in a yield counts as one pending poll in the dump's count.
+// Measured with cmd/asyncbench (-clock cpu, 5 rounds alternated with the
+// binary before, medians): current-thread yield_many 31.2 to 27.0 ns per
+// yield, ping_pong 150.7 to 140.8 ns per round trip.
+//
+// A multi-thread worker's LIFO slot holds held entries too (the low bit of
+// the slot's pointer): a Context.Wake that puts the task in the slot takes
+// RUNNING for that worker with wakeHeld, and whoever takes the entry out of
+// the slot with its compare-and-swap — the owner after the poll, or a
+// parking stealer — owns the bit and polls with startHeld. Rings and the
+// inject queue hold ordinary entries only: a held entry that leaves the
+// slot for the ring (displaced by the next wake, or taken when the budget
+// is spent) is released first, and Shutdown, which empties the slots,
+// cancels a held entry's task itself. Spawns into the slot stay ordinary
+// (the task is unbound; see "Owned tasks"). A task dump reads a task in a
+// held slot entry as running on the slot's worker (the dump cannot make a
+// worker hand the bit back), and so does it for the moment a stealer takes
+// it over. Measured the same way (7 rounds): multi-thread(2) ping_pong
+// 163.5 to 157.9 ns per round trip; the public slot's own swap and
+// compare-and-swap remained, two locked instructions per wake-up that the
+// current-thread runtime does without, which the private slot (see "LIFO
+// slot") removes where no worker searches. A task in the private slot is
+// held the same way, and Shutdown meets it running on the owned list: its
+// worker cancels it when it takes it (startHeld sees CANCELLED), or as it
+// stops.
 //
 // # Waker rules
 //
@@ -457,7 +508,9 @@
 //     installed — a task's, or a current-thread BlockOn main future's —
 //     does not even call Wake: it sets a flag in the Context, which the
 //     runner reads after the poll (Context.yield). The task then goes from
-//     Running to Scheduled in endPoll's one CAS (two CASes through Wake); a
+//     Running to Scheduled in endPoll's one CAS (two CASes through Wake;
+//     none on the current-thread runtime, where it stays Running in a held
+//     entry, see "Held entries" above); a
 //     main future is polled again without the two atomic swaps of its
 //     waker's flag. Under a combinator that installs its own waker (Join's
 //     per-child wakers), and with NewContext, the yield wakes cx's waker.
@@ -566,18 +619,40 @@
 // after the first, with no atomic swap each), and either way a parked worker
 // is notified. At most 3 LIFO polls run in a row: during the third the slot
 // is off, so what it wakes or spawns waits its turn in the ring, and two tasks waking each other
-// cannot starve the rest (except a spawn into an empty ring: it takes the
-// slot, the run of LIFO polls ends after that poll and the worker's next
+// cannot starve the rest (except a spawn or a wake into an empty ring: a
+// spawn takes the public slot, and a wake while nobody searches the private
+// one; the run of LIFO polls ends after that poll and the worker's next
 // pick is the slot, as it would have been the ring's head, so a chain of
-// spawns binds no task); the slot is on again for the next task taken from a
-// queue. Such a capped wake notifies a parked worker only if the ring then
-// holds more than that task (which this worker runs next anyway). The slot is
-// an atomic pointer: a searching worker that found nothing in the rings and
-// the inject queue takes a task left in another worker's slot (after one
-// Gosched, to let the owner run it first), so a worker stuck in a long poll
-// does not strand the task it just woke. (A lone LIFO task does not wake a
-// parked worker, so it waits for the current poll if every other worker is
-// parked.)
+// spawns binds no task and a ping-pong pair alone on a worker skips the
+// ring's push, pop and startRun every fourth wake: multi-thread(2)
+// ping_pong 138.2 to 129.7 ns per round trip); the slot is on again for the
+// next task taken from a queue. A woken task goes into the slot as a held entry (see "Held
+// entries"): the wake's compare-and-swap took its RUNNING bit. Such a
+// capped wake notifies a parked worker only if the ring then holds more
+// than that task (which this worker runs next anyway). The slot is
+// two words. The public one is an atomic pointer: a searching worker that
+// found nothing in the rings and the inject queue takes a task left in
+// another worker's public slot (after one Gosched, to let the owner run it
+// first), so a worker stuck in a long poll does not strand the task it
+// just woke. The private one (worker.next) is a plain field only its
+// owner touches: a wake puts its task there when no worker is searching
+// at that moment (one load of the idle word) and the public slot is
+// empty, and the owner takes it after the poll with no atomic operation
+// (a task spawned from a poll, and a wake while a worker searches, still
+// go to the public slot). Nobody else sees the private slot (QueueDepth
+// does not count it either), so a task in it waits for the current poll
+// even if another worker goes idle during that poll: Tokio's LIFO slot,
+// which is never stolen from. Before, a worker that went idle during a
+// long poll could take it (a lone slot task never woke a parked worker,
+// so it waited for the poll anyway when every other worker stayed
+// parked). The private slot saves the public slot's swap and
+// compare-and-swap, two locked instructions per wake-up: multi-thread(2)
+// ping_pong went from 157.9 to 141.4 ns per
+// round trip (asyncbench -clock cpu, 7 rounds alternated, medians), where
+// the current-thread runtime, which has no slot atomics, takes 141. A task
+// left in the private slot by a poll that panicked is the worker's next
+// pick; a worker that stops (Shutdown) cancels one left there, since it
+// holds the task's RUNNING bit.
 //
 // Searching and parking (Tokio's Idle, Go's spinning Ms). One atomic word
 // counts searching and unparked workers. A worker with no local work becomes a
@@ -709,7 +784,8 @@
 // suspends after the shards closed cannot bind, and its worker cancels
 // the task; so does a worker moving an unbound task from a slot to a
 // ring. The current-thread Shutdown holds the core, drains the local queue
-// and cancels the unbound tasks in it. What dumps see: a multi-thread
+// and cancels the unbound tasks in it and the tasks of its held entries
+// (see "Held entries"). What dumps see: a multi-thread
 // Dump reads the LIFO slots, then the firstPoll and displaced words, then
 // the shards, and lists each task once; in that order a task is missed
 // only if it was spawned after the dump began (one taken from a slot after
@@ -1029,8 +1105,8 @@
 //     current-thread runtime.
 //   - Notifying a parked worker for every LIFO placement: it would wake a
 //     worker for each message of a ping-pong pair that the current worker runs
-//     next anyway (Tokio does not either); a lone LIFO task is instead
-//     stealable by a worker about to park.
+//     next anyway (Tokio does not either); a lone LIFO task in the public
+//     slot is instead stealable by a worker about to park.
 //
 // # Sources
 //

@@ -59,7 +59,8 @@ type TaskInfo struct {
 	// once a second).
 	Age time.Duration
 	// Polls counts the task's polls that returned pending, saturating at
-	// MaxTaskPolls.
+	// MaxTaskPolls. On the current-thread runtime a run of polls that
+	// each end in a yield (YieldNow) counts as one.
 	Polls uint32
 	// Stack is the task's await chain, outermost future first, down to the
 	// leaf it is suspended on (see Tracer); nil for a running task.
@@ -115,6 +116,11 @@ func (r *Runtime) Dump() TaskDump {
 	d := TaskDump{Runtime: r.name, Time: start, Flavor: "current-thread", Workers: 1}
 	if m, ok := r.sched.(*multiThread); ok {
 		d.Flavor, d.Workers = "multi-thread", len(m.workers)
+	}
+	if ct, ok := r.sched.(*currentThread); ok {
+		// No held entries until the futures are read (copyTasks).
+		ct.tracing.Add(1)
+		defer ct.tracing.Add(-1)
 	}
 	var hs []*taskHeader
 	if l, ok := r.sched.(taskLister); ok && !r.closed.Load() {
@@ -229,12 +235,17 @@ func (s *currentThread) copyTasks(out []*taskHeader) []*taskHeader {
 	for h := c.owned.head; h != nil; h = h.next {
 		out = append(out, h)
 	}
+	// The core holds the RUNNING bit of a held entry's task: it hands
+	// them back, so that the dump reads those tasks' futures as queued,
+	// and holds none until the dump has read them (tracing).
+	c.local.release()
+	c.noHold = true
 	if c.unbound > 0 {
 		if h := c.cx.task; h != nil && h.flags.Load()&flagBound == 0 {
 			out = append(out, h)
 		}
 		for i := range c.local.len() {
-			if h := c.local.at(i); h.flags.Load()&flagBound == 0 && h.state.load()&stateComplete == 0 {
+			if h, _ := c.local.at(i); h.flags.Load()&flagBound == 0 && h.state.load()&stateComplete == 0 {
 				out = append(out, h)
 			}
 		}

@@ -3,6 +3,7 @@ package rt
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Run queues. Three kinds:
@@ -19,11 +20,26 @@ import (
 // localQueue is a FIFO of runnable tasks owned by one goroutine: the
 // goroutine that holds a current-thread runtime's core. It is a growable ring
 // buffer; no locks, no atomics.
+//
+// An entry is a task pointer whose low bits may tag it as held (see "Held
+// entries" in doc.go): the core already holds the task's RUNNING bit, taken
+// by the wake that queued it (heldWake) or kept by the yield that ended its
+// last poll (heldYield). A tagged pointer still points into its task, so the
+// collector keeps the task alive; entries are unsafe.Pointers so that no
+// misaligned *taskHeader ever exists.
 type localQueue struct {
-	buf  []*taskHeader // len(buf) is a power of two, or zero
-	head int           // index of the oldest element
-	n    int           // number of elements
+	buf  []unsafe.Pointer // len(buf) is a power of two, or zero
+	head int              // index of the oldest element
+	n    int              // number of elements
 }
+
+// The tags of a local queue entry (and of worker.held).
+const (
+	heldNone  uintptr = iota // an ordinary entry: the task is Scheduled
+	heldWake                 // RUNNING taken by Context.Wake (taskState.wakeHeld)
+	heldYield                // RUNNING kept after a poll that ended in a yield
+	heldMask  uintptr = 3
+)
 
 // localQueueInitial is the first ring size: Tokio's per-worker queue holds 256
 // tasks; a current-thread runtime starts there and doubles on demand.
@@ -36,29 +52,55 @@ const localQueueShrink = 4 * localQueueInitial
 
 func (q *localQueue) len() int { return q.n }
 
-// at returns the i-th oldest queued task, 0 <= i < len().
-func (q *localQueue) at(i int) *taskHeader { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+// at returns the i-th oldest queued task and its tag, 0 <= i < len().
+func (q *localQueue) at(i int) (*taskHeader, uintptr) {
+	return untagEntry(q.buf[(q.head+i)&(len(q.buf)-1)])
+}
 
-func (q *localQueue) push(t *taskHeader) {
+// untagEntry splits an entry into its task and its tag.
+func untagEntry(p unsafe.Pointer) (*taskHeader, uintptr) {
+	tag := uintptr(p) & heldMask
+	return (*taskHeader)(unsafe.Add(p, -int(tag))), tag
+}
+
+func (q *localQueue) push(t *taskHeader) { q.pushTagged(t, heldNone) }
+
+// pushTagged queues t with tag (heldNone for an ordinary entry).
+func (q *localQueue) pushTagged(t *taskHeader, tag uintptr) {
 	if q.n == len(q.buf) {
 		q.grow()
 	}
-	q.buf[(q.head+q.n)&(len(q.buf)-1)] = t
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = unsafe.Add(unsafe.Pointer(t), tag)
 	q.n++
 }
 
-func (q *localQueue) pop() *taskHeader {
+// pop takes the oldest entry: its task (nil if the queue is empty) and tag.
+func (q *localQueue) pop() (*taskHeader, uintptr) {
 	if q.n == 0 {
-		return nil
+		return nil, heldNone
 	}
-	t := q.buf[q.head]
+	p := q.buf[q.head]
 	q.buf[q.head] = nil
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.n--
 	if q.n == 0 && len(q.buf) > localQueueShrink {
-		q.buf, q.head = make([]*taskHeader, localQueueInitial), 0
+		q.buf, q.head = make([]unsafe.Pointer, localQueueInitial), 0
 	}
-	return t
+	return untagEntry(p)
+}
+
+// release turns every held entry into an ordinary one (taskState.releaseHeld),
+// in place: a task dump is about to read the queued tasks' futures, which
+// it does only for tasks that nobody holds.
+func (q *localQueue) release() {
+	for i := 0; i < q.n; i++ {
+		j := (q.head + i) & (len(q.buf) - 1)
+		h, tag := untagEntry(q.buf[j])
+		if tag != heldNone {
+			h.state.releaseHeld(uint32(tag >> 1)) // a yield's run counts one poll
+			q.buf[j] = unsafe.Pointer(h)
+		}
+	}
 }
 
 func (q *localQueue) grow() {
@@ -66,7 +108,7 @@ func (q *localQueue) grow() {
 	if size == 0 {
 		size = localQueueInitial
 	}
-	buf := make([]*taskHeader, size)
+	buf := make([]unsafe.Pointer, size)
 	for i := 0; i < q.n; i++ {
 		buf[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
 	}

@@ -29,6 +29,11 @@ type currentThread struct {
 	// dumpReq is a task dump's request for the owned list, served by the
 	// core holder between batches (dump.go).
 	dumpReq atomic.Pointer[ctDumpReq]
+	// tracing counts the dumps reading this runtime's tasks (Dump, from
+	// before it lists them until it has read their futures). While it is
+	// not zero the core queues no held entries (worker.noHold), so that
+	// a dump reads a queued task as queued, with its future.
+	tracing atomic.Int32
 
 	// driving is true while a goroutine holding coreMu drives the runtime;
 	// Shutdown reads it to refuse shutting down from a runtime goroutine
@@ -182,7 +187,8 @@ func (c *worker) nextCT() *taskHeader {
 			return h
 		}
 	}
-	if h := c.local.pop(); h != nil {
+	if h, tag := c.local.pop(); h != nil {
+		c.held = tag
 		return h
 	}
 	// The local queue is empty: move a batch from the inject queue under one
@@ -196,7 +202,8 @@ func (c *worker) nextCT() *taskHeader {
 		c.local.push(h)
 		h = next
 	}
-	return c.local.pop()
+	h, _ := c.local.pop() // ordinary entries only
+	return h
 }
 
 // injectBatch is how many tasks one refill takes from the inject queue: a
@@ -240,6 +247,9 @@ func (s *currentThread) drive(c *worker, main func(cx *Context) bool) {
 	for {
 		if s.dumpReq.Load() != nil {
 			s.serveDump(c)
+		}
+		if c.noHold {
+			c.noHold = s.tracing.Load() != 0
 		}
 		if main != nil && (again || s.mainWoken.Swap(false)) {
 			var done bool
@@ -362,30 +372,54 @@ func (s *currentThread) shutdown(time.Duration) bool {
 	// The local queue holds the only reference the runtime has to a task
 	// spawned from a poll and never polled: cancel those here. The other
 	// entries are bound tasks, cancelled below.
-	for h := c.local.pop(); h != nil; h = c.local.pop() {
-		if h.flags.Load()&flagBound == 0 && h.state.shutdown() {
-			h.self().cancelTask(c)
-		}
-	}
+	// A held entry's task is RUNNING for the core, which Shutdown holds:
+	// it is cancelled here too, bound or not.
+	c.cancelLocal()
 	// Every incomplete task is on the owned list now. Cancelling one may wake
 	// or abort others; those pushes are refused (the inject queue is closed)
-	// and the loop cancels them anyway.
+	// and the loop cancels them anyway. A joiner woken through the core's
+	// Context is queued held (RUNNING for the core): the loop meets it
+	// running, and cancels the local queue's held entries.
 	for h := c.owned.head; h != nil; h = c.owned.head {
 		if h.state.shutdown() {
 			h.self().cancelTask(c)
 			continue
 		}
 		if h.state.load()&stateComplete == 0 {
-			panic("corio/rt: task running during Shutdown")
+			if !c.cancelLocal() {
+				panic("corio/rt: task running during Shutdown")
+			}
+			continue
 		}
 		c.owned.remove(h)
 	}
 	// Joiners woken by the cancellations were queued here; they are
-	// cancelled too, so their entries are stale.
-	for c.local.pop() != nil {
-	}
+	// cancelled too, so their ordinary entries are stale.
+	c.cancelLocal()
 	s.flush(c)
 	return true
+}
+
+// cancelLocal empties the core's local queue for Shutdown, which holds
+// the core: it cancels the tasks of held entries (their RUNNING bit is the
+// core's) and the unbound tasks of ordinary ones (spawned from a poll and
+// never polled: nothing else finds them), and drops the other ordinary
+// entries (bound tasks, cancelled from the owned list, or stale). It
+// reports whether it cancelled a held entry's task.
+func (c *worker) cancelLocal() bool {
+	held := false
+	for h, tag := c.local.pop(); h != nil; h, tag = c.local.pop() {
+		switch {
+		case tag != heldNone:
+			if h.state.load()&stateComplete == 0 {
+				h.self().cancelTask(c)
+				held = true
+			}
+		case h.flags.Load()&flagBound == 0 && h.state.shutdown():
+			h.self().cancelTask(c)
+		}
+	}
+	return held
 }
 
 func (s *currentThread) flush(c *worker) {

@@ -133,7 +133,10 @@ func (m *multiThread) unlisted(out []*taskHeader) []*taskHeader {
 		}
 	}
 	for _, w := range m.workers {
-		add(w.lifo.Load())
+		if p := w.lifo.Load(); p != nil {
+			h, _ := slotTask(p)
+			add(h)
+		}
 	}
 	for _, w := range m.workers {
 		add(w.firstPoll.Load())
@@ -231,6 +234,13 @@ func (w *worker) runMT() {
 		w.fenceOffline()
 		w.parkMT()
 	}
+	if h := w.next; h != nil {
+		// A panic ended the last batch after a wake into the private
+		// slot: this worker holds the task's RUNNING bit, so it cancels
+		// the task (Shutdown finds it running on the owned list).
+		w.next = nil
+		h.self().cancelTask(w)
+	}
 	fenceLeave(w)
 	w.stats.flush(&m.r.stats)
 }
@@ -246,8 +256,16 @@ func (w *worker) nextMT() *taskHeader {
 			return w.found(h)
 		}
 	}
+	if h := w.next; h != nil {
+		// Woken into the private slot during the last poll of a LIFO run
+		// (see wakeLocal), or left there by a poll that panicked after its
+		// wake: the ring's next pop, as it would have been.
+		w.next, w.held = nil, heldWake
+		return h
+	}
 	if w.lifo.Load() != nil { // inline: takeLIFO is a call
-		if h := w.takeLIFO(w); h != nil {
+		if h, tag := w.takeLIFO(w); h != nil {
+			w.held = tag
 			return w.found(h)
 		}
 	}
@@ -350,7 +368,8 @@ func (w *worker) steal() *taskHeader {
 			continue
 		}
 		runtime.Gosched()
-		if h := w.takeLIFO(v); h != nil {
+		if h, tag := w.takeLIFO(v); h != nil {
+			w.held = tag
 			w.stats.steals++
 			w.stats.stolen++
 			return h
@@ -425,8 +444,18 @@ func (m *multiThread) shutdown(timeout time.Duration) bool {
 	// A task in a LIFO slot that was never polled is on no owned list:
 	// cancel it here. A worker that did not stop may still spawn into
 	// its slot; it sees shut and takes such a task back (spawnLocal).
+	// A held entry's RUNNING bit passes to Shutdown with the entry: its
+	// task is cancelled here too (the owned list would find it running).
 	for _, w := range m.workers {
-		if h := w.lifo.Swap(nil); h != nil && h.flags.Load()&flagBound == 0 {
+		p := w.lifo.Swap(nil)
+		if p == nil {
+			continue
+		}
+		switch h, tag := slotTask(p); {
+		case tag != heldNone:
+			h.self().cancelTask(nil)
+			r.stats.completed.Add(1)
+		case h.flags.Load()&flagBound == 0:
 			r.cancelUnstarted(h)
 		}
 	}

@@ -180,103 +180,132 @@ func TestRingConcurrent(t *testing.T) {
 // either polled (startPoll/startCancel) or stale only after shutdown took it.
 func TestStateRacesWithShutdown(t *testing.T) {
 	for seed := int64(0); seed < 500; seed++ {
-		rng := rand.New(rand.NewSource(seed))
-		var s taskState
-		queue := make(chan struct{}, 8)
-		var completions, running atomic.Int32
-		push := func() { queue <- struct{}{} }
-		stop := make(chan struct{})
-		runnerDone := make(chan struct{})
-		go func() {
-			defer close(runnerDone)
-			for {
-				select {
-				case <-queue:
-				case <-stop:
+		stateRace(t, seed, false)
+	}
+}
+
+// stateRace runs one seeded mix of TestStateRacesWithShutdown. With held,
+// the wakers also queue held entries (wakeHeld), the runner starts those
+// with startHeld, and after some polls it keeps RUNNING and queues itself
+// held, as a yield on the current-thread core does (TestHeldStateRaces):
+// a held entry must then always be met with RUNNING set.
+func stateRace(t *testing.T, seed int64, held bool) {
+	rng := rand.New(rand.NewSource(seed))
+	var s taskState
+	queue := make(chan bool, 8) // true: a held entry
+	var completions, running, queued atomic.Int32
+	// push queues an entry: a task is never in the queue twice (a stale
+	// entry left by shutdown included: nothing pushes the task after it).
+	push := func(isHeld bool) {
+		if queued.Add(1) > 1 {
+			t.Errorf("seed %d: task queued twice", seed)
+		}
+		queue <- isHeld
+	}
+	stop := make(chan struct{})
+	runnerDone := make(chan struct{})
+	keep := make([]bool, 64) // the runner's yields that keep RUNNING, drawn up front
+	for i := range keep {
+		keep[i] = held && rng.Intn(3) == 0
+	}
+	go func() {
+		defer close(runnerDone)
+		for polls := 0; ; polls++ {
+			var isHeld bool
+			select {
+			case isHeld = <-queue:
+				queued.Add(-1)
+			case <-stop:
+				return
+			}
+			var st startResult
+			if isHeld {
+				if v := s.load(); v&(stateRunning|stateComplete) != stateRunning {
+					t.Errorf("seed %d: held entry in state %s", seed, stateString(v))
 					return
 				}
-				switch s.startRun(0) {
-				case startSkip:
-					// Only shutdown takes RUNNING from a queued task, and it
-					// sets CANCELLED in the same CAS.
-					if st := s.load(); st&stateCancelled == 0 {
-						t.Errorf("seed %d: stale entry without shutdown: %s", seed, stateString(st))
+				st = s.startHeld()
+			} else {
+				st = s.startRun(0)
+			}
+			switch st {
+			case startSkip:
+				// Only shutdown takes RUNNING from a queued task, and it
+				// sets CANCELLED in the same CAS.
+				if v := s.load(); v&stateCancelled == 0 {
+					t.Errorf("seed %d: stale entry without shutdown: %s", seed, stateString(v))
+				}
+				continue
+			case startCancel:
+				completions.Add(1)
+				s.complete(true)
+				continue
+			}
+			if running.Add(1) != 1 {
+				t.Errorf("seed %d: concurrent run", seed)
+			}
+			running.Add(-1)
+			if keep[polls%len(keep)] && s.load()&stateCancelled == 0 {
+				push(true) // a yield: RUNNING kept, no transition
+				continue
+			}
+			switch s.endPoll(false) {
+			case endPollReschedule:
+				push(false)
+			case endPollCancel:
+				completions.Add(1)
+				s.complete(true)
+			}
+		}
+	}()
+	s.start()
+	push(false)
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		seq := make([]int, 20)
+		for i := range seq {
+			seq[i] = rng.Intn(10) // mostly wakes
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, o := range seq {
+				switch {
+				case o < 4 || (!held && o < 7):
+					if s.wake() {
+						push(false)
 					}
-					continue
-				case startCancel:
-					completions.Add(1)
-					s.complete(true)
-					continue
-				}
-				if running.Add(1) != 1 {
-					t.Errorf("seed %d: concurrent run", seed)
-				}
-				running.Add(-1)
-				switch s.endPoll(false) {
-				case endPollReschedule:
-					push()
-				case endPollCancel:
-					completions.Add(1)
-					s.complete(true)
+				case o < 7:
+					if ok, h := s.wakeHeld(runningOn(0)); ok {
+						push(h)
+					}
+				case o < 9:
+					if s.abort() {
+						push(false)
+					}
+				default:
+					if s.shutdown() {
+						completions.Add(1)
+						s.complete(true)
+					}
 				}
 			}
 		}()
-		s.start()
-		push()
-		var wg sync.WaitGroup
-		ops := []func(){
-			func() {
-				if s.wake() {
-					push()
-				}
-			},
-			func() {
-				if s.abort() {
-					push()
-				}
-			},
-			func() {
-				if s.shutdown() {
-					completions.Add(1)
-					s.complete(true)
-				}
-			},
-		}
-		for g := 0; g < 3; g++ {
-			seq := make([]int, 20)
-			for i := range seq {
-				seq[i] = rng.Intn(10) // mostly wakes
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for _, o := range seq {
-					switch {
-					case o < 7:
-						ops[0]()
-					case o < 9:
-						ops[1]()
-					default:
-						ops[2]()
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		// End with a shutdown, which completes the task unless it runs; wait
-		// for the runner to finish it in that case.
-		if s.shutdown() {
-			completions.Add(1)
-			s.complete(true)
-		}
-		for s.load()&stateComplete == 0 {
-			runtime.Gosched()
-		}
-		close(stop)
-		<-runnerDone
-		if c := completions.Load(); c != 1 {
-			t.Fatalf("seed %d: %d completions", seed, c)
-		}
+	}
+	wg.Wait()
+	// End with a shutdown, which completes the task unless it runs; wait
+	// for the runner to finish it in that case.
+	if s.shutdown() {
+		completions.Add(1)
+		s.complete(true)
+	}
+	for s.load()&stateComplete == 0 {
+		runtime.Gosched()
+	}
+	close(stop)
+	<-runnerDone
+	if c := completions.Load(); c != 1 {
+		t.Fatalf("seed %d: %d completions", seed, c)
 	}
 }
 

@@ -28,9 +28,18 @@ type worker struct {
 	unbound int
 
 	// Multi-thread only.
-	run  ringOwner                  // owner-only handle on the ring
-	ring *ring                      // immutable; stealers reach it through ringStealer
-	lifo atomic.Pointer[taskHeader] // the task the running task just woke; owner sets, owner or a parking stealer takes
+	run  ringOwner // owner-only handle on the ring
+	ring *ring     // immutable; stealers reach it through ringStealer
+	// lifo is the LIFO slot: the task the running task just woke (or
+	// spawned), as an entry (slotEntry) whose low bit tags it held (see
+	// "Held entries" in doc.go); the owner sets it, the owner or a parking
+	// stealer takes it.
+	lifo atomic.Pointer[byte]
+	// next is the private LIFO slot (owner-only, no atomics): a task
+	// woken from a poll on this worker while no worker searches, held for
+	// this worker (see "LIFO slot" in doc.go). At most one of next and
+	// lifo holds a woken task.
+	next *taskHeader
 	// firstPoll is the last unbound task this worker took out of a LIFO
 	// slot to poll (its own or, parking, another's), published before the
 	// take so that a dump or a gauge finds the task between the slot and
@@ -43,6 +52,12 @@ type worker struct {
 	// it out, for the moment until it is bound on its way to the ring. Read
 	// like firstPoll, and like it never cleared.
 	displaced atomic.Pointer[taskHeader]
+	// held is the tag of the entry that nextCT (or popSeeded), or nextMT
+	// from a LIFO slot, just returned, for runTask (owner-only).
+	held uintptr
+	// noHold: a task dump is reading this core's tasks, so it queues no
+	// held entries (current-thread only; owner-only; see tracing).
+	noHold bool
 	// lifoEnabled is false during the last of maxLIFOPolls LIFO polls in a
 	// row; runTask turns it on again for the next task (owner-only).
 	lifoEnabled bool
@@ -173,21 +188,116 @@ func (w *worker) scheduleLocal(h *taskHeader) {
 		}
 		return
 	}
-	if cur := w.lifo.Load(); cur != nil && cur.flags.Load()&flagBound == 0 {
-		// A spawned task, never polled, is about to leave the slot for
-		// the ring, which binds it: published first, so that a dump that
-		// read the slot before the swap finds it (see "Owned tasks" in
-		// doc.go). Only when the slot holds such a task.
-		w.displaced.Store(cur)
+	w.putLIFO(h, heldNone)
+}
+
+// putLIFO puts h into the LIFO slot as an entry with tag (heldWake: the
+// wake took RUNNING for this worker). A task it displaces goes to the
+// back of the ring, as an ordinary entry (rings hold no held entries).
+func (w *worker) putLIFO(h *taskHeader, tag uintptr) {
+	w.displaceNext()
+	if p := w.lifo.Load(); p != nil {
+		if cur, _ := slotTask(p); cur.flags.Load()&flagBound == 0 {
+			// A spawned task, never polled, is about to leave the slot
+			// for the ring, which binds it: published first, so that a
+			// dump that read the slot before the swap finds it (see
+			// "Owned tasks" in doc.go). Only when the slot holds such a
+			// task.
+			w.displaced.Store(cur)
+		}
 	}
-	if prev := w.lifo.Swap(h); prev != nil {
+	if p := w.lifo.Swap(slotEntry(h, tag)); p != nil {
 		// The displaced task goes to the back of the ring, and there is now
 		// more work here than this worker runs next: let a parked worker
 		// come and steal.
+		prev, ptag := slotTask(p)
+		if ptag != heldNone {
+			prev.state.releaseHeld(0)
+		}
 		if w.bindLeavingLIFO(prev) {
 			w.pushRing(prev)
 			w.mt.notifyParked()
 		}
+	}
+}
+
+// displaceNext moves the task in the private LIFO slot, if any, to the
+// back of the ring, as a wake displaces the slot's task (putLIFO): the
+// task woken last runs next. Its RUNNING bit is released (rings hold
+// ordinary entries).
+func (w *worker) displaceNext() {
+	prev := w.next
+	if prev == nil {
+		return
+	}
+	w.next = nil
+	prev.state.releaseHeld(0)
+	if w.bindLeavingLIFO(prev) {
+		w.pushRing(prev)
+		w.mt.notifyParked()
+	}
+}
+
+// slotEntry is h as a LIFO slot entry with tag: a pointer into h, so the
+// collector keeps h alive, typed *byte so that no misaligned *taskHeader
+// exists.
+func slotEntry(h *taskHeader, tag uintptr) *byte {
+	return (*byte)(unsafe.Add(unsafe.Pointer(h), tag))
+}
+
+// slotTask splits a non-nil LIFO slot entry into its task and tag.
+func slotTask(p *byte) (*taskHeader, uintptr) { return untagEntry(unsafe.Pointer(p)) }
+
+// wakeLocal wakes h, a task of this worker's runtime, from inside a poll
+// on this worker (Context.Wake). On the current-thread runtime the wake
+// takes RUNNING for the core in its compare-and-swap when the task is
+// idle, and queues a held entry (see "Held entries" in doc.go): the core
+// is the only goroutine that polls the task, so the start of its next poll
+// costs no second compare-and-swap. On a multi-thread runtime it does the
+// same when the task goes to the LIFO slot (the slot is on): whoever takes
+// the entry out of the slot — this worker after the poll, or a parking
+// stealer — polls the task with the RUNNING bit the wake took.
+func (w *worker) wakeLocal(h *taskHeader) {
+	if m := w.mt; m != nil {
+		// The private slot: nobody searches, the public slot is empty, and
+		// either the slot is on, or it is off (the last LIFO poll of a
+		// run) and the ring is empty, so that the task would be the ring's
+		// next pop anyway (as spawnLocal does for a spawn).
+		private := w.lifo.Load() == nil && numSearching(m.idle.state.Load()) == 0 &&
+			(w.lifoEnabled || (w.next == nil && w.ring.isEmpty()))
+		if w.lifoEnabled || private {
+			if push, held := h.state.wakeHeld(runningOn(w.index)); push {
+				switch {
+				case held && private:
+					w.displaceNext()
+					w.next = h
+				case !w.lifoEnabled:
+					w.scheduleLocal(h) // a dump holds it (TRACING): the ring
+				case held:
+					w.putLIFO(h, heldWake)
+				default:
+					w.putLIFO(h, heldNone)
+				}
+			}
+			return
+		}
+		if h.state.wake() {
+			w.scheduleLocal(h)
+		}
+		return
+	}
+	if !w.noHold {
+		if push, held := h.state.wakeHeld(runningOn(0)); push {
+			if held {
+				w.local.pushTagged(h, heldWake)
+			} else {
+				w.local.push(h)
+			}
+		}
+		return
+	}
+	if h.state.wake() {
+		w.scheduleLocal(h)
 	}
 }
 
@@ -293,12 +403,13 @@ func (w *worker) spawnLocal(h *taskHeader) {
 	// run after that poll, and nextMT takes the slot's task next, as it
 	// would have popped it from the ring, with nothing queued ahead of it
 	// to starve; so a chain of spawns binds no task.
-	if w.lifo.Load() == nil && (w.lifoEnabled || w.ring.isEmpty()) {
-		w.lifo.Store(h)
+	if w.lifo.Load() == nil && w.next == nil && (w.lifoEnabled || w.ring.isEmpty()) {
+		e := slotEntry(h, heldNone)
+		w.lifo.Store(e)
 		// Shutdown sets shut, then empties every LIFO slot: either it
 		// finds h there or this load sees shut (both sequentially
 		// consistent), and whoever takes h from the slot cancels it.
-		if m.shut.Load() && w.lifo.CompareAndSwap(h, nil) {
+		if m.shut.Load() && w.lifo.CompareAndSwap(e, nil) {
 			r.cancelUnstarted(h)
 		}
 		return
@@ -323,22 +434,26 @@ func (w *worker) spawnLocal(h *taskHeader) {
 // published in w's firstPoll before it leaves the slot (see "Owned tasks"
 // in doc.go), and only the task published is taken: a stealer may find the
 // owner has replaced it meanwhile.
-func (w *worker) takeLIFO(v *worker) *taskHeader {
-	h := v.lifo.Load()
-	if h == nil {
-		return nil
+//
+// It also returns the entry's tag: other than heldNone, w now holds the
+// task's RUNNING bit (see "Held entries" in doc.go).
+func (w *worker) takeLIFO(v *worker) (*taskHeader, uintptr) {
+	p := v.lifo.Load()
+	if p == nil {
+		return nil, heldNone
 	}
+	h, tag := slotTask(p)
 	unbound := h.flags.Load()&flagBound == 0
 	if unbound {
 		w.firstPoll.Store(h)
 	}
-	if v.lifo.CompareAndSwap(h, nil) {
-		return h
+	if v.lifo.CompareAndSwap(p, nil) {
+		return h, tag
 	}
 	if unbound {
 		w.firstPoll.Store(nil) // h is elsewhere: not twice in a gauge
 	}
-	return nil
+	return nil, heldNone
 }
 
 // bindLeavingLIFO binds h, a task taken out of a LIFO slot that goes to a
@@ -413,20 +528,31 @@ func (w *worker) parkSpins() int {
 func (w *worker) runTask(h *taskHeader) {
 	w.cx.budget = taskBudget
 	if w.mt == nil {
-		h.self().run(w)
+		held := w.held
+		w.held = heldNone
+		h.self().run(w, held)
 		return
 	}
 	w.lifoEnabled = true
-	h.self().run(w)
+	held := w.held
+	w.held = heldNone
+	h.self().run(w, held)
 	for n := 1; ; n++ {
-		if w.lifo.Load() == nil {
-			return // the common case, checked inline (takeLIFO is a call)
-		}
-		t := w.takeLIFO(w)
-		if t == nil {
-			return // a parking worker took it
+		t, tag := w.next, heldWake
+		if t != nil {
+			w.next = nil // the private slot: no atomics
+		} else {
+			if w.lifo.Load() == nil {
+				return // the common case, checked inline (takeLIFO is a call)
+			}
+			if t, tag = w.takeLIFO(w); t == nil {
+				return // a parking worker took it
+			}
 		}
 		if w.cx.budget == 0 {
+			if tag != heldNone {
+				t.state.releaseHeld(0) // the ring holds ordinary entries
+			}
 			if w.bindLeavingLIFO(t) {
 				w.pushRing(t) // out of budget: wait in the ring
 			}
@@ -436,7 +562,7 @@ func (w *worker) runTask(h *taskHeader) {
 			w.lifoEnabled = false
 		}
 		w.stats.lifoHits++
-		t.self().run(w)
+		t.self().run(w, tag)
 		if !w.lifoEnabled {
 			// The run is over. A task the poll spawned into the slot
 			// (into an empty ring: see spawnLocal) is next in nextMT.

@@ -115,6 +115,9 @@ func (s *currentThread) driveSeeded(c *worker, main func(cx *Context) bool) {
 		if s.dumpReq.Load() != nil {
 			s.serveDump(c) // no draw: the schedule stays the seed's
 		}
+		if c.noHold {
+			c.noHold = s.tracing.Load() != 0
+		}
 		for h := c.popInjectCT(); h != nil; h = c.popInjectCT() {
 			c.local.push(h)
 		}
@@ -155,7 +158,8 @@ func (s *currentThread) driveSeeded(c *worker, main func(cx *Context) bool) {
 // popSeeded takes the task driveSeeded drew (swapped to the front) and
 // reports it to the trace.
 func (c *worker) popSeeded() *taskHeader {
-	h := c.local.pop()
+	h, tag := c.local.pop()
+	c.held = tag
 	if f := c.rt.sched.(*currentThread).seed.trace; f != nil && h != nil {
 		f(h.id)
 	}

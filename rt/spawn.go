@@ -135,9 +135,9 @@ func newInlineTask[T, F any, PF interface {
 // view is it as the task its fields begin.
 func (it *inlineTask[T, F, PF]) view() *task[T] { return (*task[T])(unsafe.Pointer(it)) }
 
-func (it *inlineTask[T, F, PF]) run(w *worker) {
-	if t := it.view(); t.begin(w) {
-		t.poll(w, it, PF(&it.f))
+func (it *inlineTask[T, F, PF]) run(w *worker, held uintptr) {
+	if t := it.view(); t.begin(w, held) {
+		t.poll(w, it, PF(&it.f), held)
 	}
 }
 

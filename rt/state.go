@@ -166,6 +166,78 @@ func (s *taskState) abort() bool {
 	}
 }
 
+// wakeHeld is wake for a waker that queues the task on the worker it
+// runs on, to be polled there next (Context.Wake on that worker): from
+// Idle it takes RUNNING for that worker at once, recording on, instead of
+// setting NOTIFIED, so the entry it queues is held (see "Held entries" in
+// doc.go) and its popper polls without startRun's compare-and-swap. It
+// reports whether the caller must queue the task and whether the entry is
+// held; a task a dump is reading (TRACING) is queued Scheduled, as by wake.
+func (s *taskState) wakeHeld(on uint32) (push, held bool) {
+	for {
+		cur := s.v.Load()
+		if cur&(stateComplete|stateNotified) != 0 {
+			return false, false
+		}
+		if cur&stateRunning != 0 {
+			if s.v.CompareAndSwap(cur, cur|stateNotified) {
+				return false, false
+			}
+			continue
+		}
+		next := cur | stateNotified
+		if cur&stateTracing == 0 {
+			next = cur | stateRunning | on
+		}
+		if s.v.CompareAndSwap(cur, next) {
+			return true, next&stateRunning != 0
+		}
+	}
+}
+
+// startHeld is startRun for a held entry: its popper already holds RUNNING
+// (wakeHeld, or a yield that kept it). A wake that landed while the task
+// waited set NOTIFIED, which is cleared here (the poll about to start
+// covers it: register, then check), so only a wake during the poll makes
+// it run again; without one the start is a plain load.
+func (s *taskState) startHeld() startResult {
+	for {
+		cur := s.v.Load()
+		if debug && cur&(stateRunning|stateComplete) != stateRunning {
+			panic("corio/rt: held entry in state " + stateString(cur))
+		}
+		if cur&stateCancelled != 0 {
+			return startCancel
+		}
+		if cur&stateNotified == 0 || s.v.CompareAndSwap(cur, cur&^stateNotified) {
+			return startPoll
+		}
+	}
+}
+
+// releaseHeld gives up the RUNNING bit of a held entry that will be popped
+// as an ordinary one (a dump is about to read the task, or it moves to a
+// queue that holds Scheduled tasks only): Running(|NOTIFIED) to Scheduled,
+// keeping CANCELLED, and counts polls pending polls (1 for the run of
+// yields that kept the task held, 0 for a wake).
+func (s *taskState) releaseHeld(polls uint32) {
+	for {
+		cur := s.v.Load()
+		if debug && cur&(stateRunning|stateComplete) != stateRunning {
+			panic("corio/rt: releasing a held entry in state " + stateString(cur))
+		}
+		next := addPolls(cur&^(stateRunning|stateWorkerMask)|stateNotified, polls)
+		if s.v.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
+// addPolls adds n to the pending-poll count of state v, saturating.
+func addPolls(v, n uint32) uint32 {
+	return v&(1<<statePollShift-1) | min(v>>statePollShift+n, pollCountMax)<<statePollShift
+}
+
 // startResult says what a runner does with a task it popped.
 type startResult uint8
 
@@ -225,7 +297,12 @@ const (
 // (Context.yield), which does not set NOTIFIED: it counts as a wake landing
 // while running, so the one CAS here takes Running to Scheduled. The same
 // CAS clears the worker field and counts the poll for the dump.
-func (s *taskState) endPoll(woken bool) endPollResult {
+func (s *taskState) endPoll(woken bool) endPollResult { return s.endPollN(woken, 1) }
+
+// endPollN is endPoll counting polls pending polls: 2 for the poll that
+// ends a run of yields kept held (see "Held entries" in doc.go), which
+// counts the run as one.
+func (s *taskState) endPollN(woken bool, polls uint32) endPollResult {
 	var notify uint32
 	if woken {
 		notify = stateNotified
@@ -238,10 +315,7 @@ func (s *taskState) endPoll(woken bool) endPollResult {
 		if cur&stateCancelled != 0 {
 			return endPollCancel
 		}
-		next := cur&^(stateRunning|stateWorkerMask) | notify
-		if cur>>statePollShift != pollCountMax {
-			next += 1 << statePollShift
-		}
+		next := addPolls(cur&^(stateRunning|stateWorkerMask)|notify, polls)
 		if s.v.CompareAndSwap(cur, next) {
 			if next&stateNotified != 0 {
 				return endPollReschedule

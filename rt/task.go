@@ -17,8 +17,10 @@ import (
 // a runtime).
 type runner interface {
 	// run is called on a task popped from a run queue: it takes RUNNING and
-	// polls or cancels it (or drops a stale entry). The caller sets the budget.
-	run(w *worker)
+	// polls or cancels it (or drops a stale entry). The caller sets the
+	// budget. held is the entry's tag (localQueue): other than heldNone,
+	// the caller holds RUNNING already.
+	run(w *worker, held uintptr)
 	// cancelTask cancels a task whose RUNNING bit the caller holds.
 	cancelTask(w *worker)
 	// panicked completes the task after its Poll panicked (see worker.runBatch).
@@ -414,9 +416,9 @@ type boxedTask[T any] struct {
 // view is b as the task its fields begin.
 func (b *boxedTask[T]) view() *task[T] { return (*task[T])(unsafe.Pointer(b)) }
 
-func (b *boxedTask[T]) run(w *worker) {
-	if t := b.view(); t.begin(w) {
-		t.poll(w, b, b.fut)
+func (b *boxedTask[T]) run(w *worker, held uintptr) {
+	if t := b.view(); t.begin(w, held) {
+		t.poll(w, b, b.fut, held)
 	}
 }
 
@@ -466,8 +468,14 @@ func (t *task[T]) Wake() {
 // begin takes the RUNNING bit of a task popped from a run queue (see
 // runner.run): true if the caller is to poll it; a task to cancel is
 // cancelled here, a stale entry dropped.
-func (t *task[T]) begin(w *worker) bool {
-	switch t.state.startRun(runningOn(w.index)) {
+func (t *task[T]) begin(w *worker, held uintptr) bool {
+	var st startResult
+	if held != heldNone {
+		st = t.state.startHeld()
+	} else {
+		st = t.state.startRun(runningOn(w.index))
+	}
+	switch st {
 	case startSkip:
 		return false
 	case startCancel:
@@ -479,7 +487,7 @@ func (t *task[T]) begin(w *worker) bool {
 
 // poll polls fut, the future of task t, whose runner is r, for a worker
 // that took its RUNNING bit (begin), and completes or parks the task.
-func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
+func (t *task[T]) poll(w *worker, r runner, fut Future[T], held uintptr) {
 	cx := &w.cx
 	cx.waker = t
 	cx.ownPoll()
@@ -496,7 +504,9 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 	fs := t.frames()
 	fs0 := fs
 	v, ok := drive(cx, &fs, fut)
-	cx.flushTimers() // before the task can run elsewhere (endPoll, finish)
+	if !cx.timers.Empty() { // inline: most polls arm no timer, and flushTimers is a call
+		cx.flushTimers() // before the task can run elsewhere (endPoll, finish)
+	}
 	if fs != fs0 && !ok {
 		t.setFrames(fs)
 	}
@@ -520,7 +530,19 @@ func (t *task[T]) poll(w *worker, r runner, fut Future[T]) {
 		r.cancelTask(w) // shutting down: nobody else will find it
 		return
 	}
-	switch t.state.endPoll(yielded) {
+	if yielded && w.mt == nil && !w.noHold && t.state.load()&stateCancelled == 0 {
+		// The core runs the task again after the tasks queued ahead of
+		// it, and nobody else may: it keeps RUNNING, and the entry says so
+		// (see "Held entries" in doc.go). No atomic operation here, none
+		// at its next start. An abort from now on is seen at that start.
+		w.local.pushTagged(&t.taskHeader, heldYield)
+		return
+	}
+	polls := uint32(1)
+	if held == heldYield {
+		polls = 2 // the run of yields before this poll counts as one
+	}
+	switch t.state.endPollN(yielded, polls) {
 	case endPollIdle:
 	case endPollReschedule:
 		w.reschedule(&t.taskHeader)
