@@ -234,13 +234,29 @@ func repeatSleep(k int, d time.Duration) Future[time.Duration] {
 // first one's wheel it would be measured against a clock nobody advances
 // any more, and the second runtime would wait forever. Its Deadline is read
 // on the second runtime's clock.
+//
+// The first runtime runs on the real clock: an idle runtime on a paused
+// clock advances it to its next timer, which would fire the hour at once.
 func TestSleepResetOnAnotherRuntime(t *testing.T) {
-	for _, fa := range pausedFlavours {
+	realClock := []struct {
+		name string
+		make func() *Runtime
+	}{
+		{"current-thread", NewCurrentThread},
+		{"multi-thread", func() *Runtime { return NewMultiThread(WithWorkers(2)) }},
+	}
+	for _, fa := range realClock {
 		for _, fb := range pausedFlavours {
 			t.Run(fa.name+"/"+fb.name, func(t *testing.T) {
 				var s SleepFuture
 				s.Reset(time.Hour)
 				a := fa.make()
+				shut := false
+				defer func() {
+					if !shut {
+						a.Shutdown() // a failed check must not leak a's workers into later tests
+					}
+				}()
 				blockOnPaused(t, a, PollFunc(func(cx *Context) (struct{}, bool) {
 					if _, ok := s.Poll(cx); ok {
 						t.Fatal("1h sleep ready at its first poll")
@@ -255,6 +271,7 @@ func TestSleepResetOnAnotherRuntime(t *testing.T) {
 					t.Fatalf("timers on the first runtime after Reset = %d, want 0", n)
 				}
 				a.Shutdown()
+				shut = true
 				b := fb.make()
 				defer b.Shutdown()
 				var dl time.Time
