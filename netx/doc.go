@@ -68,7 +68,11 @@
 // passes when the clock jumps there rather than after an hour.
 //
 // A blocking call must not run inside a task: if it would wait there it
-// panics (rt.Await's rule) instead of stalling the runtime. Use the twin.
+// panics instead of stalling the runtime, naming the operation, its twin
+// and netx's helpers. That is how a plain-Go helper given a socket inside a
+// task fails (io.Copy, io.ReadFull, bufio): use netx.Copy, netx.ReadFull,
+// netx.NewReader and netx.NewWriter, whose twins suspend. asyncgen reports
+// a socket handed to those helpers inside an async function before it runs.
 //
 // # Errors
 //

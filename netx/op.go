@@ -653,7 +653,9 @@ func (b *Buf) Release() {
 	bufPool.Put(b)
 }
 
-// awaitInTask is how rt.Await's panic for a wait inside a task begins.
+// awaitInTask is how rt.Await's panic for a wait inside a task begins
+// (rt's checkNotOnDriver); TestBlockingCallInTaskNamesTwin fails if the two
+// drift apart.
 const awaitInTask = "corio/rt: Await called from inside a task"
 
 // await is rt.Await for the blocking method op, whose twin is op+"Async".

@@ -142,6 +142,8 @@ func checkNotOnDriver(op, alt string) {
 	if !onDriverStack() {
 		return
 	}
+	// netx recognises this message by its start (netx's awaitInTask) to
+	// name its own blocking method instead: keep the two in step.
 	msg := "corio/rt: " + op + " called from inside a task on a runtime goroutine"
 	if alt != "" {
 		msg += "; use " + alt + " in an async function"
