@@ -305,10 +305,12 @@ func (c *Checker) checkBlockingCall(name string, call *ast.CallExpr) {
 	case wrapper:
 		// A net.Conn or file wrapped for plain code (run in
 		// rt.SpawnBlocking, as ioFix suggests) blocks only where it is used.
-	case foundNetx:
-		c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, netxFix)
 	default:
-		c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, ioFix)
+		fix := ioFix
+		if foundNetx {
+			fix = netxFix
+		}
+		c.errorf(call.Pos(), Blocking, "%s on %s blocks the runtime thread inside async function %s; %s", c.calleeDisplay(call, f), c.TypeString(c.Info.TypeOf(found)), name, fix)
 	}
 }
 
